@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/specgate/specgate/examples/subscriptions/api"
+	"github.com/specgate/specgate/runtime/auth"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// keyEnv names the environment variable that holds the HMAC signing key (base64, at
+// least 32 bytes). Without it the app makes a development key at start, so sessions
+// end when the process stops.
+const keyEnv = "SUBSCRIPTIONS_HMAC_KEY"
+
+// basePath is the servers url of openapi.yaml.
+const basePath = "/api/v1"
+
+// config is everything newApp needs. The zero value of each field takes a default.
+type config struct {
+	AccessTTL  time.Duration    // default auth.DefaultAccessTTL
+	Key        auth.Key         // default: from keyEnv, else generated
+	Now        func() time.Time // default time.Now; tests move it forward
+	Logger     *slog.Logger     // default slog.Default()
+	BcryptCost int              // default bcrypt.DefaultCost
+	Users      []seedUser       // default defaultUsers
+}
+
+// app is the assembled example: the HTTP handler and the parts tests look into.
+type app struct {
+	handler http.Handler
+	users   *userStore
+}
+
+// newApp builds the handler: the generated routes, guarded by the runtime, under
+// /api/v1, and the page at /.
+func newApp(cfg config) (*app, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BcryptCost == 0 {
+		cfg.BcryptCost = bcrypt.DefaultCost
+	}
+	if cfg.Users == nil {
+		cfg.Users = defaultUsers
+	}
+	if cfg.Key.IsZero() {
+		k, err := signingKey(cfg.Logger)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Key = k
+	}
+
+	users, err := newUserStore(cfg.Users, cfg.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	authn, err := auth.New(auth.Config[user]{
+		Issuer:     "subscriptions-example",
+		Audience:   "subscriptions-example",
+		AccessTTL:  cfg.AccessTTL,
+		Leeway:     leeway(cfg.AccessTTL),
+		SigningKey: cfg.Key,
+		Lookup:     users.lookupForAuth,
+		Roles:      func(u user) []string { return u.Roles },
+		Store:      auth.NewMemoryStore(), // opaque refresh tokens: signing out revokes
+		Insecure:   true,                  // plain-http localhost: no Secure, no __Host-
+		Logger:     cfg.Logger,
+		Now:        cfg.Now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("configure sessions: %w", err)
+	}
+
+	srv := &server{users: users, auth: authn, now: cfg.Now, log: cfg.Logger}
+	mux := http.NewServeMux()
+	api.RegisterRoutesWithOptions(mux, srv, authn, api.StdHTTPServerOptions{
+		BaseURL: basePath,
+		// Parameter errors answer with a problem like every other error of the API.
+		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
+			cfg.Logger.InfoContext(r.Context(), "bad request", "err", err)
+			auth.WriteProblem(w, r, problemBadRequest)
+		},
+	})
+	mux.Handle(basePath+"/", http.HandlerFunc(apiNotFound))
+	mux.Handle("/", pageHandler()) // any method, so /api/v1/ above stays more specific
+	return &app{handler: securityHeaders(mux), users: users}, nil
+}
+
+// leeway is the clock skew allowed on token times: the runtime's 10s default, but at
+// most a fifth of a short access TTL, so -access-ttl 5s works for a demo of expiry.
+func leeway(accessTTL time.Duration) time.Duration {
+	const def = 10 * time.Second
+	if accessTTL > 0 && accessTTL/5 < def {
+		return max(accessTTL/5, time.Millisecond)
+	}
+	return def
+}
+
+// lookupForAuth adapts lookup to the runtime's hook: an unknown id is
+// auth.ErrUserNotFound, which the guard answers with 401.
+func (s *userStore) lookupForAuth(ctx context.Context, id string) (user, error) {
+	u, err := s.lookup(ctx, id)
+	if errors.Is(err, errNoUser) {
+		return user{}, fmt.Errorf("%w: %w", auth.ErrUserNotFound, err)
+	}
+	return u, err
+}
+
+// signingKey reads the HMAC key from keyEnv, or makes a random development key.
+func signingKey(log *slog.Logger) (auth.Key, error) {
+	if os.Getenv(keyEnv) != "" {
+		k, err := auth.HMACKeyFromEnv("configured", "HS256", keyEnv)
+		if err != nil {
+			return auth.Key{}, fmt.Errorf("signing key from %s: %w", keyEnv, err)
+		}
+		return k, nil
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return auth.Key{}, fmt.Errorf("development key: %w", err)
+	}
+	kid := make([]byte, 4)
+	if _, err := rand.Read(kid); err != nil {
+		return auth.Key{}, fmt.Errorf("development key id: %w", err)
+	}
+	log.Warn("no signing key configured: made a development key; sessions end when the process stops", "env", keyEnv)
+	return auth.HMACKey("dev-"+hex.EncodeToString(kid), "HS256", secret)
+}
+
+// apiNotFound answers unknown API paths with a problem, not the page's 404.
+func apiNotFound(w http.ResponseWriter, r *http.Request) {
+	auth.WriteProblem(w, r, auth.Problem{Status: http.StatusNotFound, Code: "not_found", Title: "Not Found"})
+}
+
+// securityHeaders adds the headers every response of the app should carry.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}

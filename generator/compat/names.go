@@ -1,0 +1,190 @@
+package compat
+
+import (
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+)
+
+// fixParamNames gives the query, header and cookie parameters of one
+// operation distinct Go field names (x-go-name) where oapi-codegen would
+// declare two fields of one name in the Params struct, e.g. a query
+// `ifModifiedSince` beside a header `If-Modified-Since`.
+func (p *prep) fixParamNames() {
+	for _, op := range p.operations() {
+		// Operation parameters override path-item ones of the same in+name.
+		type key struct{ in, name string }
+		var list []*openapi3.Parameter
+		index := map[key]int{}
+		for _, params := range []openapi3.Parameters{op.item.Parameters, op.op.Parameters} {
+			for _, prm := range params {
+				if prm == nil || prm.Value == nil || prm.Value.In == openapi3.ParameterInPath {
+					continue
+				}
+				k := key{prm.Value.In, prm.Value.Name}
+				if i, ok := index[k]; ok {
+					list[i] = prm.Value
+					continue
+				}
+				index[k] = len(list)
+				list = append(list, prm.Value)
+			}
+		}
+		used := map[string]bool{}
+		for _, prm := range list {
+			name := prm.Name
+			if s, ok := prm.Extensions["x-go-name"].(string); ok {
+				name = s
+			}
+			goName := codegen.SchemaNameToTypeName(name)
+			if !used[goName] {
+				used[goName] = true
+				continue
+			}
+			base := goName + strings.ToUpper(prm.In[:1]) + prm.In[1:]
+			newName := base
+			for i := 2; used[newName]; i++ {
+				newName = base + itoa(i)
+			}
+			used[newName] = true
+			if prm.Extensions == nil {
+				prm.Extensions = map[string]any{}
+			}
+			prm.Extensions["x-go-name"] = newName
+			p.warn(prm.Origin, CodeRenamedField, "%s parameter %q of %s %s has the Go name %s of another parameter; its field is %s", prm.In, prm.Name, op.method, op.key, goName, newName)
+		}
+	}
+}
+
+// section describes one components map whose keys become Go type names.
+type section struct {
+	name   string // components key, e.g. "parameters"
+	suffix string // appended on a collision
+	keys   func() []string
+	rename func(old, new string)
+}
+
+// fixTypeNames renames components whose Go type names collide: across
+// sections (a parameter and a schema both named Project) and within one
+// (schemas `foo_bar` and `FooBar`). Schemas keep their names where they can;
+// every $ref to a renamed component is rewritten.
+func (p *prep) fixTypeNames() {
+	c := p.doc.Components
+	if c == nil {
+		return
+	}
+	sections := []section{
+		{"schemas", "Schema", func() []string { return sortedKeys(c.Schemas) }, func(o, n string) { c.Schemas[n] = c.Schemas[o]; delete(c.Schemas, o) }},
+		{"parameters", "Parameter", func() []string { return sortedKeys(c.Parameters) }, func(o, n string) { c.Parameters[n] = c.Parameters[o]; delete(c.Parameters, o) }},
+		{"requestBodies", "RequestBody", func() []string { return sortedKeys(c.RequestBodies) }, func(o, n string) { c.RequestBodies[n] = c.RequestBodies[o]; delete(c.RequestBodies, o) }},
+		{"responses", "Response", func() []string { return sortedKeys(c.Responses) }, func(o, n string) { c.Responses[n] = c.Responses[o]; delete(c.Responses, o) }},
+		{"headers", "Header", func() []string { return sortedKeys(c.Headers) }, func(o, n string) { c.Headers[n] = c.Headers[o]; delete(c.Headers, o) }},
+	}
+	used := map[string]bool{}
+	for _, sec := range sections {
+		for _, k := range sec.keys() {
+			used[p.goTypeName(sec.name, k)] = true
+		}
+	}
+	claimed := map[string]bool{}
+	renames := map[string]string{} // old ref -> new ref
+	for _, sec := range sections {
+		for _, k := range sec.keys() {
+			goName := p.goTypeName(sec.name, k)
+			if !claimed[goName] {
+				claimed[goName] = true
+				continue
+			}
+			base := k + sec.suffix
+			newKey := base
+			for i := 2; used[codegen.SchemaNameToTypeName(newKey)] || p.hasKey(sec.name, newKey); i++ {
+				newKey = base + itoa(i)
+			}
+			used[codegen.SchemaNameToTypeName(newKey)] = true
+			claimed[codegen.SchemaNameToTypeName(newKey)] = true
+			sec.rename(k, newKey)
+			renames["#/components/"+sec.name+"/"+escape(k)] = "#/components/" + sec.name + "/" + escape(newKey)
+			p.warn(p.componentOrigin(sec.name, newKey), CodeRenamedType, "components/%s/%s has Go type name %s like another component; generated as %s", sec.name, k, goName, codegen.SchemaNameToTypeName(newKey))
+		}
+	}
+	if len(renames) == 0 {
+		return
+	}
+	for _, r := range p.refFields() {
+		if nr, ok := renames[*r]; ok {
+			*r = nr
+		}
+	}
+	// Discriminator mappings refer to schemas by $ref too.
+	for _, s := range p.values() {
+		if d := s.ref.Value.Discriminator; d != nil {
+			for k, m := range d.Mapping {
+				if nr, ok := renames[m.Ref]; ok {
+					m.Ref = nr
+					d.Mapping[k] = m
+				}
+			}
+		}
+	}
+}
+
+// goTypeName is the Go type oapi-codegen declares for a component (schemas
+// honour x-go-name; a component that is itself a $ref keeps its key).
+func (p *prep) goTypeName(sec, key string) string {
+	if sec == "schemas" {
+		if s := p.doc.Components.Schemas[key]; s != nil && s.Ref == "" && s.Value != nil {
+			if n, ok := s.Value.Extensions["x-go-name"].(string); ok && n != "" {
+				return n
+			}
+		}
+	}
+	return codegen.SchemaNameToTypeName(key)
+}
+
+func (p *prep) hasKey(sec, key string) bool {
+	c := p.doc.Components
+	switch sec {
+	case "schemas":
+		_, ok := c.Schemas[key]
+		return ok
+	case "parameters":
+		_, ok := c.Parameters[key]
+		return ok
+	case "requestBodies":
+		_, ok := c.RequestBodies[key]
+		return ok
+	case "responses":
+		_, ok := c.Responses[key]
+		return ok
+	case "headers":
+		_, ok := c.Headers[key]
+		return ok
+	}
+	return false
+}
+
+func (p *prep) componentOrigin(sec, key string) *openapi3.Origin {
+	c := p.doc.Components
+	switch sec {
+	case "schemas":
+		return schemaOrigin(c.Schemas[key])
+	case "parameters":
+		if r := c.Parameters[key]; r != nil && r.Value != nil {
+			return r.Value.Origin
+		}
+	case "requestBodies":
+		if r := c.RequestBodies[key]; r != nil && r.Value != nil {
+			return r.Value.Origin
+		}
+	case "responses":
+		if r := c.Responses[key]; r != nil && r.Value != nil {
+			return r.Value.Origin
+		}
+	case "headers":
+		if r := c.Headers[key]; r != nil && r.Value != nil {
+			return r.Value.Origin
+		}
+	}
+	return nil
+}

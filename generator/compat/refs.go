@@ -1,0 +1,290 @@
+package compat
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// canonicalSchemaRef is the only $ref form oapi-codegen turns into a Go type
+// of this package without an import mapping.
+var canonicalSchemaRef = regexp.MustCompile(`^#/components/schemas/[^/]+$`)
+
+// foldName is the key two names collide under once oapi-codegen has turned
+// them into Go identifiers: letters and digits, case folded. It may report
+// collisions oapi-codegen would not have; renaming then is harmless.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// sanitizeKey keeps the characters OpenAPI allows in a component key.
+func sanitizeKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)), r == '_', r == '-', r == '.':
+			b.WriteRune(r)
+		default:
+			b.WriteRune('_')
+		}
+	}
+	out := strings.Trim(b.String(), "_.-")
+	if out == "" || !unicode.IsLetter(rune(out[0])) {
+		out = "Schema" + out
+	}
+	return out
+}
+
+// takenNames is the fold of every component name that becomes a Go type.
+func (p *prep) takenNames() map[string]bool {
+	taken := map[string]bool{}
+	c := p.doc.Components
+	if c == nil {
+		return taken
+	}
+	for k := range c.Schemas {
+		taken[foldName(k)] = true
+	}
+	for k := range c.Parameters {
+		taken[foldName(k)] = true
+	}
+	for k := range c.Responses {
+		taken[foldName(k)] = true
+	}
+	for k := range c.RequestBodies {
+		taken[foldName(k)] = true
+	}
+	for k := range c.Headers {
+		taken[foldName(k)] = true
+	}
+	return taken
+}
+
+// freeName returns base, or base with a number, whose fold is not taken,
+// and marks it taken.
+func freeName(taken map[string]bool, base string) string {
+	name := base
+	for i := 2; taken[foldName(name)]; i++ {
+		name = base + itoa(i)
+	}
+	taken[foldName(name)] = true
+	return name
+}
+
+// addSchema stores value as a new component schema named after base and
+// returns the $ref to it.
+func (p *prep) addSchema(taken map[string]bool, base string, value *openapi3.Schema) (string, string) {
+	if p.doc.Components == nil {
+		p.doc.Components = &openapi3.Components{}
+	}
+	if p.doc.Components.Schemas == nil {
+		p.doc.Components.Schemas = openapi3.Schemas{}
+	}
+	name := freeName(taken, sanitizeKey(base))
+	p.doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: value}
+	return name, "#/components/schemas/" + name
+}
+
+// structural pointer tokens carry no meaning for a type name.
+var structural = map[string]bool{
+	"paths": true, "components": true, "schemas": true, "properties": true, "items": true,
+	"content": true, "schema": true, "responses": true, "requestBody": true, "parameters": true,
+	"allOf": true, "oneOf": true, "anyOf": true, "additionalProperties": true, "get": true,
+	"put": true, "post": true, "delete": true, "patch": true, "head": true, "options": true,
+	"definitions": true, "requestBodies": true, "headers": true, "webhooks": true,
+}
+
+// nameFromRef derives a readable type name from a $ref: the last two
+// meaningful tokens of its JSON pointer (or the file name).
+func nameFromRef(ref string) string {
+	file, frag, _ := strings.Cut(ref, "#")
+	var toks []string
+	for _, t := range strings.Split(frag, "/") {
+		t = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		if u, err := url.PathUnescape(t); err == nil {
+			t = u
+		}
+		if t == "" || structural[t] || strings.Contains(t, "/") && !strings.HasPrefix(t, "/") {
+			continue // media types
+		}
+		if strings.HasPrefix(t, "/") { // a path: keep its last segment
+			t = path.Base(t)
+		}
+		if isDigits(t) {
+			continue
+		}
+		toks = append(toks, t)
+	}
+	if len(toks) > 2 {
+		toks = toks[len(toks)-2:]
+	}
+	if len(toks) == 0 && file != "" {
+		toks = []string{strings.TrimSuffix(path.Base(file), path.Ext(file))}
+	}
+	name := strings.Join(toks, "_")
+	if name == "" {
+		name = "Schema"
+	}
+	return name
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// hoistForeignRefs moves every schema reached through a $ref that is not
+// "#/components/schemas/Name" (a $ref into paths, into a schema's
+// properties, into another file) into components/schemas, and points the
+// $ref there. oapi-codegen can only name the canonical form; moving the
+// schema (rather than inlining it) keeps recursive schemas finite.
+func (p *prep) hoistForeignRefs() {
+	sites := p.schemas()
+	var taken map[string]bool
+	hoisted := map[string]string{}               // old ref -> new ref
+	byValue := map[*openapi3.Schema]string{}     // value -> new ref
+	for _, s := range sites {
+		ref := s.ref
+		if ref.Ref == "" || canonicalSchemaRef.MatchString(ref.Ref) || ref.Value == nil {
+			continue
+		}
+		if nr, ok := hoisted[ref.Ref]; ok {
+			ref.Ref = nr
+			continue
+		}
+		if nr, ok := byValue[ref.Value]; ok {
+			hoisted[ref.Ref] = nr
+			ref.Ref = nr
+			continue
+		}
+		// The value may already be a component under another name.
+		if nr := p.componentFor(ref.Value); nr != "" {
+			hoisted[ref.Ref], byValue[ref.Value] = nr, nr
+			ref.Ref = nr
+			continue
+		}
+		if taken == nil {
+			taken = p.takenNames()
+		}
+		name, nr := p.addSchema(taken, nameFromRef(ref.Ref), ref.Value)
+		p.warn(schemaOrigin(ref), CodeHoistedRef, "$ref %q is not a components/schemas reference; its schema is generated as %s", ref.Ref, name)
+		hoisted[ref.Ref], byValue[ref.Value] = nr, nr
+		ref.Ref = nr
+	}
+	// Non-schema references oapi-codegen names by their $ref: inline the
+	// non-canonical ones (they cannot recurse).
+	p.inlineForeign()
+}
+
+// componentFor returns the canonical $ref of the component schema whose value
+// is v, or "".
+func (p *prep) componentFor(v *openapi3.Schema) string {
+	if p.doc.Components == nil {
+		return ""
+	}
+	for _, k := range sortedKeys(p.doc.Components.Schemas) {
+		if s := p.doc.Components.Schemas[k]; s != nil && s.Ref == "" && s.Value == v {
+			return "#/components/schemas/" + k
+		}
+	}
+	return ""
+}
+
+var canonicalRef = regexp.MustCompile(`^#/components/(parameters|responses|requestBodies|headers|examples|links|callbacks)/[^/]+$`)
+
+func (p *prep) inlineForeign() {
+	clear := func(ref *string) {
+		if *ref != "" && !canonicalRef.MatchString(*ref) {
+			*ref = ""
+		}
+	}
+	for _, op := range p.operations() {
+		for _, prm := range op.item.Parameters {
+			clear(&prm.Ref)
+		}
+		for _, prm := range op.op.Parameters {
+			clear(&prm.Ref)
+		}
+		if op.op.RequestBody != nil {
+			clear(&op.op.RequestBody.Ref)
+		}
+		if op.op.Responses != nil {
+			for _, r := range op.op.Responses.Map() {
+				if r != nil {
+					clear(&r.Ref)
+					if r.Value != nil {
+						for _, h := range r.Value.Headers {
+							if h != nil {
+								clear(&h.Ref)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// fixPathItemAliases gives the operations of a path item that another path
+// item aliases ($ref: '#/paths/...') an operationId: oapi-codegen derives the
+// alias' handler name from the alias' own path when there is none, and then
+// registers a handler that does not exist.
+func (p *prep) fixPathItemAliases() {
+	if p.doc.Paths == nil {
+		return
+	}
+	m := p.doc.Paths.Map()
+	for _, key := range sortedKeys(m) {
+		item := m[key]
+		if item == nil || !strings.HasPrefix(item.Ref, "#/paths/") {
+			continue
+		}
+		target := strings.NewReplacer("~1", "/", "~0", "~").Replace(strings.TrimPrefix(item.Ref, "#/paths/"))
+		canon := m[target]
+		if canon == nil {
+			continue
+		}
+		for _, method := range sortedOps(canon) {
+			op := canon.GetOperation(method)
+			if op.OperationID != "" {
+				continue
+			}
+			op.OperationID = defaultOperationID(method, target)
+			p.warn(op.Origin, CodeOperationID, "operation %s %s, aliased by path %q, has no operationId; using %q", method, target, key, op.OperationID)
+		}
+	}
+}
+
+// defaultOperationID mirrors the name oapi-codegen derives for an operation
+// without operationId, in lower camel case.
+func defaultOperationID(method, p string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	up := true
+	for _, r := range p {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if up {
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			up = false
+		} else {
+			up = true
+		}
+	}
+	return b.String()
+}

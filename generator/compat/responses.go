@@ -1,0 +1,200 @@
+package compat
+
+import (
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// rawJSONType is the Go type a degraded response body gets. A struct that
+// embeds json.RawMessage, not json.RawMessage itself: the strict server
+// declares `type <Op><Status>JSONResponse <T>` and methods on it, and a
+// defined type keeps the promoted MarshalJSON of an embedded field (the
+// body is written verbatim) where `type X json.RawMessage` would be encoded
+// as base64 and an interface type could carry no methods at all.
+const rawJSONType = "struct{ json.RawMessage }"
+
+// rawJSONExtensions marks a schema as raw JSON. No x-go-type-import: the
+// generated file always imports encoding/json, and a second import of it
+// would not compile.
+func rawJSONExtensions(goType string) map[string]any {
+	return map[string]any{"x-go-type": goType}
+}
+
+// isRawJSON reports whether Prepare degraded the schema to json.RawMessage.
+func isRawJSON(ref *openapi3.SchemaRef) bool {
+	return ref != nil && ref.Value != nil && ref.Value.Extensions["x-go-type"] == "json.RawMessage"
+}
+
+// isAny reports whether oapi-codegen generates interface{} for the schema:
+// no type, no structure, no composition.
+func isAny(ref *openapi3.SchemaRef) bool {
+	if ref == nil || ref.Value == nil {
+		return true
+	}
+	v := ref.Value
+	if _, ok := v.Extensions["x-go-type"]; ok {
+		return false
+	}
+	if _, ok := ref.Extensions["x-go-type"]; ok {
+		return false
+	}
+	if v.Type != nil && len(v.Type.Slice()) == 1 && !v.Type.Is("null") {
+		return false
+	}
+	if v.Type != nil && len(v.Type.Slice()) > 1 {
+		return primaryType(v) == "" // several types: interface{}
+	}
+	if len(v.Properties) > 0 || v.Items != nil || v.AdditionalProperties.Schema != nil || v.AdditionalProperties.Has != nil {
+		return false
+	}
+	if len(v.OneOf) > 0 || len(v.AnyOf) > 0 || len(v.Enum) > 0 {
+		return false
+	}
+	if len(v.AllOf) > 0 {
+		for _, m := range v.AllOf {
+			if !isAny(m) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fixAnyResponses gives JSON responses whose body oapi-codegen would type as
+// interface{} (no schema, as in example-only responses, or an untyped one)
+// a raw-JSON body type: the strict server declares methods on the response
+// type, which an interface type cannot have.
+func (p *prep) fixAnyResponses() {
+	seen := map[*openapi3.MediaType]bool{}
+	for _, op := range p.operations() {
+		if op.op.Responses == nil {
+			continue
+		}
+		m := op.op.Responses.Map()
+		for _, code := range sortedKeys(m) {
+			r := m[code]
+			if r == nil || r.Value == nil {
+				continue
+			}
+			for _, mt := range sortedKeys(r.Value.Content) {
+				media := r.Value.Content[mt]
+				if media == nil || seen[media] {
+					continue
+				}
+				if mt == "text/plain" && isAny(media.Schema) {
+					// Written with fmt.Sprint: a string carries any text.
+					seen[media] = true
+					media.Schema = &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
+					continue
+				}
+				if !isJSON(mt) || !isAny(media.Schema) && !isRawJSON(media.Schema) {
+					continue
+				}
+				seen[media] = true
+				origin := media.Origin
+				if media.Schema != nil {
+					origin = schemaOrigin(media.Schema)
+				}
+				media.Schema = &openapi3.SchemaRef{Value: &openapi3.Schema{Extensions: rawJSONExtensions(rawJSONType)}}
+				p.warn(origin, CodeRawJSON, "%s %s response %s %s has no typed schema; its body is raw JSON (%s)", op.method, op.key, code, mt, rawJSONType)
+			}
+		}
+	}
+}
+
+// needsNamedType reports whether an inline schema makes oapi-codegen declare
+// helper types (enums, unions) that it leaves undeclared when the schema sits
+// in a shared component response.
+func needsNamedType(ref *openapi3.SchemaRef, depth int) bool {
+	if ref == nil || ref.Value == nil || ref.Ref != "" || depth > 32 {
+		return false
+	}
+	v := ref.Value
+	if len(v.Enum) > 0 || len(v.OneOf) > 0 || len(v.AnyOf) > 0 || v.Const != nil {
+		return true
+	}
+	for _, k := range sortedKeys(v.Properties) {
+		if needsNamedType(v.Properties[k], depth+1) {
+			return true
+		}
+	}
+	for _, m := range v.AllOf {
+		if needsNamedType(m, depth+1) {
+			return true
+		}
+	}
+	return needsNamedType(v.Items, depth+1) || needsNamedType(v.AdditionalProperties.Schema, depth+1)
+}
+
+// hoistResponseSchemas moves the inline JSON body schema of a component
+// response (and request body) into components/schemas when it needs helper
+// types: oapi-codegen refers to those helpers but does not declare them.
+func (p *prep) hoistResponseSchemas() {
+	c := p.doc.Components
+	if c == nil {
+		return
+	}
+	var taken map[string]bool
+	hoist := func(kind, name string, content openapi3.Content) {
+		for _, mt := range sortedKeys(content) {
+			media := content[mt]
+			if media == nil || !isJSON(mt) || !needsNamedType(media.Schema, 0) {
+				continue
+			}
+			if taken == nil {
+				taken = p.takenNames()
+			}
+			base := name + "Body"
+			if len(content) > 1 {
+				base = name + strings.ToUpper(mt[:1]) + "Body"
+			}
+			newName, ref := p.addSchema(taken, base, media.Schema.Value)
+			p.warn(schemaOrigin(media.Schema), CodeHoistedSchema, "inline %s schema of %s %q needs named types; generated as %s", mt, kind, name, newName)
+			media.Schema = &openapi3.SchemaRef{Ref: ref, Value: media.Schema.Value}
+		}
+	}
+	for _, name := range sortedKeys(c.Responses) {
+		if r := c.Responses[name]; r != nil && r.Ref == "" && r.Value != nil {
+			hoist("response", name, r.Value.Content)
+		}
+	}
+	for _, name := range sortedKeys(c.RequestBodies) {
+		if rb := c.RequestBodies[name]; rb != nil && rb.Ref == "" && rb.Value != nil {
+			hoist("request body", name, rb.Value.Content)
+		}
+	}
+}
+
+// supportedBody reports whether oapi-codegen gives a request media type its
+// own named field; the others all become a field named Body.
+func supportedBody(mt string) bool {
+	return mt == "application/json" || isJSON(mt) || strings.HasPrefix(mt, "multipart/") ||
+		mt == "application/x-www-form-urlencoded" || mt == "text/plain"
+}
+
+// fixRequestBodies keeps one of several request media types that
+// oapi-codegen would all map to the same `Body io.Reader` field.
+func (p *prep) fixRequestBodies() {
+	seen := map[*openapi3.RequestBody]bool{}
+	for _, op := range p.operations() {
+		rb := op.op.RequestBody
+		if rb == nil || rb.Value == nil || seen[rb.Value] {
+			continue
+		}
+		seen[rb.Value] = true
+		var other []string
+		for _, mt := range sortedKeys(rb.Value.Content) {
+			if !supportedBody(mt) {
+				other = append(other, mt)
+			}
+		}
+		if len(other) < 2 {
+			continue
+		}
+		for _, mt := range other[1:] {
+			p.warn(rb.Value.Content[mt].Origin, CodeDroppedMediaType, "request body of %s %s: %q would share the raw Body field with %q; dropped from the generated code", op.method, op.key, mt, other[0])
+			delete(rb.Value.Content, mt)
+		}
+	}
+}

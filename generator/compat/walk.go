@@ -1,0 +1,320 @@
+package compat
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// schemaSite is one *SchemaRef found in the document and where it was met
+// first (a readable path used in messages and hoisted names).
+type schemaSite struct {
+	ref   *openapi3.SchemaRef
+	where string
+}
+
+// opSite is one operation with the path item and key it belongs to.
+type opSite struct {
+	key     string // path, or webhook name
+	method  string // upper case
+	item    *openapi3.PathItem
+	op      *openapi3.Operation
+	webhook bool
+}
+
+// methods in the order oapi-codegen's sorted keys give, upper case.
+func sortedOps(item *openapi3.PathItem) []string {
+	ops := item.Operations()
+	keys := make([]string, 0, len(ops))
+	for k, op := range ops {
+		if op != nil {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// operations lists every operation under paths, then under webhooks.
+func (p *prep) operations() []opSite {
+	var out []opSite
+	if p.doc.Paths != nil {
+		m := p.doc.Paths.Map()
+		for _, path := range sortedKeys(m) {
+			item := m[path]
+			if item == nil {
+				continue
+			}
+			for _, method := range sortedOps(item) {
+				out = append(out, opSite{key: path, method: method, item: item, op: item.GetOperation(method)})
+			}
+		}
+	}
+	for _, name := range sortedKeys(p.doc.Webhooks) {
+		item := p.doc.Webhooks[name]
+		if item == nil {
+			continue
+		}
+		for _, method := range sortedOps(item) {
+			out = append(out, opSite{key: name, method: method, item: item, op: item.GetOperation(method), webhook: true})
+		}
+	}
+	return out
+}
+
+// collector walks the document once and records every schema site.
+type collector struct {
+	sites    []schemaSite
+	refs     []*string // the Ref field of every reference object met
+	seenRef  map[*openapi3.SchemaRef]bool
+	seenVal  map[*openapi3.Schema]bool
+	seenAny  map[any]bool
+}
+
+// schemas returns every schema site of the document, components first, in a
+// deterministic order; each *SchemaRef and each schema value is visited once.
+func (p *prep) schemas() []schemaSite { return p.collect().sites }
+
+// refFields returns the Ref field of every reference object in the document.
+func (p *prep) refFields() []*string { return p.collect().refs }
+
+func (p *prep) collect() *collector {
+	c := &collector{seenRef: map[*openapi3.SchemaRef]bool{}, seenVal: map[*openapi3.Schema]bool{}, seenAny: map[any]bool{}}
+	doc := p.doc
+	if comp := doc.Components; comp != nil {
+		for _, k := range sortedKeys(comp.Schemas) {
+			c.schema(comp.Schemas[k], "#/components/schemas/"+k)
+		}
+		for _, k := range sortedKeys(comp.Parameters) {
+			c.param(comp.Parameters[k], "#/components/parameters/"+k)
+		}
+		for _, k := range sortedKeys(comp.Headers) {
+			c.header(comp.Headers[k], "#/components/headers/"+k)
+		}
+		for _, k := range sortedKeys(comp.RequestBodies) {
+			c.requestBody(comp.RequestBodies[k], "#/components/requestBodies/"+k)
+		}
+		for _, k := range sortedKeys(comp.Examples) {
+			if e := comp.Examples[k]; e != nil {
+				c.refs = append(c.refs, &e.Ref)
+			}
+		}
+		for _, k := range sortedKeys(comp.Links) {
+			if l := comp.Links[k]; l != nil && !c.seenAny[l] {
+				c.seenAny[l] = true
+				c.refs = append(c.refs, &l.Ref)
+			}
+		}
+		for _, k := range sortedKeys(comp.Responses) {
+			c.response(comp.Responses[k], "#/components/responses/"+k)
+		}
+		for _, k := range sortedKeys(comp.Callbacks) {
+			c.callback(comp.Callbacks[k], "#/components/callbacks/"+k)
+		}
+	}
+	if doc.Paths != nil {
+		m := doc.Paths.Map()
+		for _, path := range sortedKeys(m) {
+			c.pathItem(m[path], "#/paths/"+escape(path))
+		}
+	}
+	for _, name := range sortedKeys(doc.Webhooks) {
+		c.pathItem(doc.Webhooks[name], "#/webhooks/"+escape(name))
+	}
+	return c
+}
+
+func escape(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+func (c *collector) pathItem(item *openapi3.PathItem, where string) {
+	if item == nil || c.seenAny[item] {
+		return
+	}
+	c.refs = append(c.refs, &item.Ref)
+	c.seenAny[item] = true
+	for i, prm := range item.Parameters {
+		c.param(prm, where+"/parameters/"+itoa(i))
+	}
+	for _, method := range sortedOps(item) {
+		op := item.GetOperation(method)
+		ow := where + "/" + strings.ToLower(method)
+		for i, prm := range op.Parameters {
+			c.param(prm, ow+"/parameters/"+itoa(i))
+		}
+		c.requestBody(op.RequestBody, ow+"/requestBody")
+		if op.Responses != nil {
+			m := op.Responses.Map()
+			for _, code := range sortedKeys(m) {
+				c.response(m[code], ow+"/responses/"+code)
+			}
+		}
+		for _, name := range sortedKeys(op.Callbacks) {
+			c.callback(op.Callbacks[name], ow+"/callbacks/"+name)
+		}
+	}
+}
+
+func (c *collector) param(p *openapi3.ParameterRef, where string) {
+	if p == nil || c.seenAny[p] {
+		return
+	}
+	c.seenAny[p] = true
+	c.refs = append(c.refs, &p.Ref)
+	if p.Value == nil || c.seenAny[p.Value] {
+		return
+	}
+	c.seenAny[p.Value] = true
+	c.schema(p.Value.Schema, where+"/schema")
+	c.content(p.Value.Content, where)
+}
+
+func (c *collector) header(h *openapi3.HeaderRef, where string) {
+	if h == nil || c.seenAny[h] {
+		return
+	}
+	c.seenAny[h] = true
+	c.refs = append(c.refs, &h.Ref)
+	if h.Value == nil || c.seenAny[h.Value] {
+		return
+	}
+	c.seenAny[h.Value] = true
+	c.schema(h.Value.Schema, where+"/schema")
+	c.content(h.Value.Content, where)
+}
+
+func (c *collector) response(r *openapi3.ResponseRef, where string) {
+	if r == nil || c.seenAny[r] {
+		return
+	}
+	c.seenAny[r] = true
+	c.refs = append(c.refs, &r.Ref)
+	if r.Value == nil || c.seenAny[r.Value] {
+		return
+	}
+	c.seenAny[r.Value] = true
+	for _, k := range sortedKeys(r.Value.Headers) {
+		c.header(r.Value.Headers[k], where+"/headers/"+k)
+	}
+	for _, k := range sortedKeys(r.Value.Links) {
+		if l := r.Value.Links[k]; l != nil && !c.seenAny[l] {
+			c.seenAny[l] = true
+			c.refs = append(c.refs, &l.Ref)
+		}
+	}
+	c.content(r.Value.Content, where)
+}
+
+func (c *collector) content(content openapi3.Content, where string) {
+	for _, mt := range sortedKeys(content) {
+		if m := content[mt]; m != nil {
+			c.schema(m.Schema, where+"/content/"+escape(mt)+"/schema")
+		}
+	}
+}
+
+func (c *collector) schema(ref *openapi3.SchemaRef, where string) {
+	if ref == nil || c.seenRef[ref] {
+		return
+	}
+	c.seenRef[ref] = true
+	c.refs = append(c.refs, &ref.Ref)
+	c.sites = append(c.sites, schemaSite{ref: ref, where: where})
+	v := ref.Value
+	if v == nil || c.seenVal[v] {
+		return
+	}
+	c.seenVal[v] = true
+	for _, k := range sortedKeys(v.Properties) {
+		c.schema(v.Properties[k], where+"/properties/"+escape(k))
+	}
+	c.schema(v.Items, where+"/items")
+	for i, s := range v.AllOf {
+		c.schema(s, where+"/allOf/"+itoa(i))
+	}
+	for i, s := range v.OneOf {
+		c.schema(s, where+"/oneOf/"+itoa(i))
+	}
+	for i, s := range v.AnyOf {
+		c.schema(s, where+"/anyOf/"+itoa(i))
+	}
+	c.schema(v.Not, where+"/not")
+	c.schema(v.AdditionalProperties.Schema, where+"/additionalProperties")
+	for i, s := range v.PrefixItems {
+		c.schema(s, where+"/prefixItems/"+itoa(i))
+	}
+	c.schema(v.Contains, where+"/contains")
+	for _, k := range sortedKeys(v.PatternProperties) {
+		c.schema(v.PatternProperties[k], where+"/patternProperties/"+escape(k))
+	}
+	for _, k := range sortedKeys(v.DependentSchemas) {
+		c.schema(v.DependentSchemas[k], where+"/dependentSchemas/"+escape(k))
+	}
+	for _, k := range sortedKeys(v.Defs) {
+		c.schema(v.Defs[k], where+"/$defs/"+escape(k))
+	}
+	c.schema(v.PropertyNames, where+"/propertyNames")
+	c.schema(v.If, where+"/if")
+	c.schema(v.Then, where+"/then")
+	c.schema(v.Else, where+"/else")
+	c.schema(v.ContentSchema, where+"/contentSchema")
+	c.schema(v.UnevaluatedItems.Schema, where+"/unevaluatedItems")
+	c.schema(v.UnevaluatedProperties.Schema, where+"/unevaluatedProperties")
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func (c *collector) requestBody(rb *openapi3.RequestBodyRef, where string) {
+	if rb == nil || c.seenAny[rb] {
+		return
+	}
+	c.seenAny[rb] = true
+	c.refs = append(c.refs, &rb.Ref)
+	if rb.Value == nil || c.seenAny[rb.Value] {
+		return
+	}
+	c.seenAny[rb.Value] = true
+	c.content(rb.Value.Content, where)
+}
+
+func (c *collector) callback(cb *openapi3.CallbackRef, where string) {
+	if cb == nil || c.seenAny[cb] {
+		return
+	}
+	c.seenAny[cb] = true
+	c.refs = append(c.refs, &cb.Ref)
+	if cb.Value == nil || c.seenAny[cb.Value] {
+		return
+	}
+	c.seenAny[cb.Value] = true
+	m := cb.Value.Map()
+	for _, path := range sortedKeys(m) {
+		c.pathItem(m[path], where+"/"+escape(path))
+	}
+}
+
+// values returns one site per distinct schema value (the first met).
+func (p *prep) values() []schemaSite {
+	seen := map[*openapi3.Schema]bool{}
+	var out []schemaSite
+	for _, s := range p.schemas() {
+		if s.ref.Value == nil || seen[s.ref.Value] {
+			continue
+		}
+		seen[s.ref.Value] = true
+		out = append(out, s)
+	}
+	return out
+}

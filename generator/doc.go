@@ -1,0 +1,46 @@
+// Package generator turns an OpenAPI document annotated with x-auth-required and
+// x-auth-roles into Go code for net/http: oapi-codegen's api.gen.go and specgate's
+// routes.gen.go (the route-auth table and RegisterRoutes).
+//
+// It works in stages with plain data in between, each usable on its own:
+//
+//	Load   (file → *Document)            kin-openapi, origins on, YAML or JSON, 3.0/3.1;
+//	                                      Swagger 2.0 is converted with a notice
+//	Build  (*Document → *Table, []Diagnostic)  the annotations, every problem at once
+//	Render (*Document, *Table, Config → []File) compat.Prepare, oapi-codegen, templates
+//	Write  (dir, []File → paths)          atomic per file, removes stale specgate files
+//
+// Generate runs Load, Build and Render in memory; nothing touches the disk until the
+// caller passes Result.Files to Write.
+//
+// Decisions, for users and for the tools built on this package:
+//
+//   - Spec order is document order: paths as written (from origins, or from the root
+//     document's own YAML when a path item lives in another file), methods as written
+//     within a path. Without origins (a converted Swagger 2.0 document) paths sort by
+//     name and methods go GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE, QUERY.
+//   - x-auth-required is true (Required), false (Public) or "optional" (Optional),
+//     nothing else: not "true", not "yes", not 1. The nearest level that sets it wins
+//     (operation, path item, root), even when its value is invalid: that is an
+//     error, and nothing is guessed from outer levels.
+//   - x-auth-roles is a list of non-empty strings without surrounding spaces; [] means
+//     any authenticated user and clears inherited roles. Roles resolve nearest-first
+//     independently of x-auth-required. Roles set at a level as near as, or nearer
+//     than, the one that made a route public or optional are an error (they could
+//     never be enforced); roles from farther out are overridden by that level.
+//   - Missing annotations follow the auth.missing policy: error (default),
+//     required (fail closed, one warning per operation), or from-security.
+//   - A missing operationId is a warning, not an error: like oapi-codegen, the id is
+//     generated from the method and path (GET /pets/{id} → GetPetsId) and used in the
+//     table. Duplicate operationIds, and distinct ones that become the same Go method
+//     name, are errors.
+//   - Patterns that net/http.ServeMux would refuse at start-up (two paths that match
+//     the same requests) are errors with a position, found by registering every
+//     pattern on a throwaway ServeMux.
+//   - Unknown x-auth-* extensions are warnings: a typo there silently changes access.
+//   - Config.BaseURL prefixes every pattern; "servers" takes the path of the first
+//     server URL with its variables at their defaults. RegisterRoutesWithOptions
+//     replaces it with its own BaseURL.
+//   - Diagnostics print as file:line:col: code: message, sorted and deduplicated;
+//     codes are stable (see the Code constants).
+package generator

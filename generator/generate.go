@@ -1,0 +1,52 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrFindings is returned (wrapped) by Generate when the document has error
+// findings; they are in Result.Diagnostics and nothing was rendered.
+var ErrFindings = errors.New("the document has errors")
+
+// Result is what a Generate run produced.
+type Result struct {
+	Files       []File       // rendered files, in memory; nil when there were errors
+	Table       *Table       // the route-auth table; nil when the document did not load
+	Diagnostics []Diagnostic // every finding, sorted
+}
+
+// Generate loads cfg.Spec, builds the route table and renders the files in memory.
+// It never writes: pass Result.Files to Write. The error wraps ErrFindings when the
+// document has error findings (see Result.Diagnostics), ErrLoad when it could not be
+// loaded, ErrRender when oapi-codegen failed, and ErrConfig for a bad cfg.
+func Generate(ctx context.Context, cfg Config) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	doc, err := Load(ctx, cfg.Spec, LoadOptions{AllowRemoteRefs: cfg.AllowRemoteRefs})
+	if err != nil {
+		res := &Result{}
+		var le *LoadError
+		if errors.As(err, &le) {
+			res.Diagnostics = []Diagnostic{le.Diagnostic}
+		}
+		return res, err
+	}
+	table, diags := Build(doc, BuildOptions{Missing: cfg.Missing, BaseURL: cfg.BaseURL})
+	res := &Result{Table: table, Diagnostics: diags}
+	if HasErrors(diags) {
+		return res, fmt.Errorf("%s: %w", cfg.Spec, ErrFindings)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	files, more, err := Render(doc, table, cfg)
+	res.Diagnostics = SortDiagnostics(append(res.Diagnostics, more...))
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", cfg.Spec, err)
+	}
+	res.Files = files
+	return res, nil
+}

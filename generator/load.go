@@ -1,0 +1,328 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+// Document is a loaded OpenAPI document: kin-openapi's tree with origins, plus
+// what specgate needs to position findings.
+type Document struct {
+	// File is the path the document was loaded from, as given to Load.
+	File string
+	// T is the kin-openapi document. Render (through oapi-codegen) mutates it.
+	T *openapi3.T
+	// Converted is true when the source was Swagger 2.0 and was converted to 3.0.
+	Converted bool
+	// Diagnostics are load-time findings (a Swagger 2.0 conversion notice).
+	Diagnostics []Diagnostic
+
+	src []byte // the root document's bytes, for positions kin-openapi does not record
+}
+
+// LoadOptions tunes Load.
+type LoadOptions struct {
+	// AllowRemoteRefs lets $refs fetch http(s) URLs. Local files are always allowed.
+	AllowRemoteRefs bool
+	// HTTPClient fetches remote refs when allowed; nil means a client with a 30s timeout.
+	HTTPClient *http.Client
+}
+
+// ErrLoad is wrapped by every LoadError.
+var ErrLoad = errors.New("cannot load document")
+
+// ErrRemoteRef is wrapped when a remote $ref was refused.
+var ErrRemoteRef = errors.New("remote $ref refused (set allow-remote-refs: true to allow)")
+
+// LoadError is a document that could not be loaded, positioned where known.
+type LoadError struct {
+	Diagnostic Diagnostic
+	Err        error
+}
+
+func (e *LoadError) Error() string { return e.Diagnostic.String() }
+
+// Unwrap returns ErrLoad and the underlying cause, for errors.Is.
+func (e *LoadError) Unwrap() []error { return []error{ErrLoad, e.Err} }
+
+// Load reads an OpenAPI 3.0 or 3.1 document (YAML or JSON) with origins on, resolving
+// $refs to local files relative to it. A Swagger 2.0 document is converted to 3.0
+// with a notice. It never panics on a bad document: every failure is a *LoadError.
+func Load(ctx context.Context, path string, opts LoadOptions) (doc *Document, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, loadErr(path, 0, 0, CodeLoadFailed, fmt.Errorf("kin-openapi panicked: %v", r))
+		}
+	}()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, loadErr(path, 0, 0, CodeLoadFailed, err)
+	}
+	if isSwagger2(data) {
+		return loadSwagger2(path, data)
+	}
+
+	loader := openapi3.NewLoader()
+	loader.Context = ctx
+	loader.IncludeOrigin = true
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = readURI(opts)
+	t, err := loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(path)})
+	if err != nil {
+		return nil, classifyLoadError(path, data, err)
+	}
+	if !strings.HasPrefix(t.OpenAPI, "3.") {
+		return nil, loadErr(path, 1, 1, CodeLoadFailed, fmt.Errorf("not an OpenAPI 3 document (openapi: %q)", t.OpenAPI))
+	}
+	if t.Paths == nil {
+		t.Paths = openapi3.NewPaths()
+	}
+	return &Document{File: path, T: t, src: data}, nil
+}
+
+// readURI reads $ref targets: local files always, remote ones only when allowed.
+// It does not cache across loads (kin-openapi's default reader does), so a run
+// always sees the files as they are now.
+func readURI(opts LoadOptions) openapi3.ReadFromURIFunc {
+	client := opts.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	remote := openapi3.ReadFromHTTP(client)
+	return func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme == "" || u.Scheme == "file" {
+			return openapi3.ReadFromFile(l, u)
+		}
+		if (u.Scheme == "http" || u.Scheme == "https") && opts.AllowRemoteRefs {
+			return remote(l, u)
+		}
+		return nil, fmt.Errorf("%w: %s", ErrRemoteRef, u.Redacted())
+	}
+}
+
+var swaggerKey = regexp.MustCompile(`(?m)(^|[{,]\s*)["']?swagger["']?\s*:`)
+
+// isSwagger2 reports whether data is a Swagger 2.0 document. The regexp keeps
+// the common case (OpenAPI 3) to one cheap scan; a hit is confirmed by a parse.
+func isSwagger2(data []byte) bool {
+	if !bytes.Contains(data, []byte("swagger")) || !swaggerKey.Match(data) {
+		return false
+	}
+	var head struct {
+		Swagger any `yaml:"swagger"`
+	}
+	if yaml.Unmarshal(data, &head) != nil {
+		return false
+	}
+	return head.Swagger != nil
+}
+
+func loadSwagger2(path string, data []byte) (*Document, error) {
+	var doc2 openapi2.T
+	if err := openapi2.UnmarshalFromData(data, &doc2); err != nil {
+		return nil, classifyLoadError(path, data, err)
+	}
+	if doc2.Swagger != "2.0" {
+		return nil, loadErr(path, 1, 1, CodeLoadFailed, fmt.Errorf("unsupported swagger version %q (only 2.0 and OpenAPI 3.x)", doc2.Swagger))
+	}
+	t, err := openapi2conv.ToV3(&doc2)
+	if err != nil {
+		return nil, loadErr(path, 0, 0, CodeLoadFailed, fmt.Errorf("convert Swagger 2.0: %w", err))
+	}
+	// openapi2conv leaves empty, non-nil collections (allOf: []) that oapi-codegen
+	// takes for real ones and panics on. A round trip through JSON gives the
+	// document exactly as a 3.0 file with the same content would load.
+	js, err := json.Marshal(t)
+	if err != nil {
+		return nil, loadErr(path, 0, 0, CodeLoadFailed, fmt.Errorf("convert Swagger 2.0: %w", err))
+	}
+	if t, err = openapi3.NewLoader().LoadFromData(js); err != nil {
+		return nil, loadErr(path, 0, 0, CodeLoadFailed, fmt.Errorf("convert Swagger 2.0: %w", err))
+	}
+	if t.Paths == nil {
+		t.Paths = openapi3.NewPaths()
+	}
+	doc := &Document{File: path, T: t, Converted: true, src: data}
+	// The converted tree has no origins; positions come from the source instead.
+	doc.Diagnostics = append(doc.Diagnostics, Diagnostic{
+		File: path, Line: 1, Col: 1, Severity: Notice, Code: CodeSwaggerConverted,
+		Message: "Swagger 2.0 document converted to OpenAPI 3.0 with kin-openapi's openapi2conv; review the generated code, and consider converting the document itself",
+	})
+	return doc, nil
+}
+
+func loadErr(file string, line, col int, code string, err error) *LoadError {
+	return &LoadError{
+		Diagnostic: Diagnostic{File: file, Line: line, Col: col, Severity: Error, Code: code, Message: err.Error()},
+		Err:        err,
+	}
+}
+
+var (
+	yamlLineCol = regexp.MustCompile(`line (\d+)(?:, column (\d+))?`)
+	quotedRef   = regexp.MustCompile(`(?:reference|in URI:|ref) "([^"]*)"`)
+)
+
+// classifyLoadError turns a kin-openapi error into a positioned LoadError. kin-openapi
+// gives a line for YAML syntax errors (in its message) and nothing for $ref errors,
+// so those are found by looking the $ref up in the source.
+func classifyLoadError(path string, data []byte, err error) *LoadError {
+	msg := err.Error()
+	var pe *fs.PathError
+	ref := ""
+	if m := quotedRef.FindStringSubmatch(msg); m != nil {
+		ref = m[1]
+	}
+	switch {
+	case errors.Is(err, ErrRemoteRef):
+		line, col := refPos(data, msg)
+		return loadErr(path, line, col, CodeRefRemote, fmt.Errorf("remote $ref %q refused (set allow-remote-refs: true to allow)", ref))
+	case ref != "" && !strings.Contains(msg, "failed to unmarshal data"):
+		line, col := refPos(data, msg)
+		return loadErr(path, line, col, CodeRefBroken, errors.New(refMessage(ref, err)))
+	case errors.As(err, &pe):
+		// A $ref'd file that cannot be read: kin-openapi names the file, not the $ref.
+		if ref, line, col := fileRefPos(path, data, pe.Path); ref != "" {
+			return loadErr(path, line, col, CodeRefBroken, errors.New(refMessage(ref, err)))
+		}
+	case strings.Contains(msg, "failed to unmarshal data") || strings.HasPrefix(msg, "yaml: "):
+		if m := yamlLineCol.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			col, _ := strconv.Atoi(m[2])
+			return loadErr(path, line, col, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
+		}
+		return loadErr(path, 0, 0, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
+	}
+	return loadErr(path, 0, 0, CodeLoadFailed, err)
+}
+
+// yamlMessage keeps the yaml parser's own words, without the wrappers and the
+// JSON parser's complaint about the same bytes.
+func yamlMessage(msg string) string {
+	if i := strings.LastIndex(msg, "yaml: "); i >= 0 {
+		msg = msg[i+len("yaml: "):]
+	}
+	msg = yamlLineCol.ReplaceAllString(msg, "")
+	msg = strings.TrimLeft(msg, ": ")
+	return msg
+}
+
+// refMessage names the broken $ref and its cause without machine-specific absolute
+// paths, so the same document gives the same message everywhere.
+func refMessage(ref string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("cannot resolve $ref %q: %v", ref, pe.Err)
+	}
+	msg := err.Error()
+	cause := "its target does not exist"
+	if i := strings.LastIndex(msg, strconv.Quote(ref)); i >= 0 {
+		if rest := strings.TrimLeft(msg[i+len(strconv.Quote(ref)):], ": "); rest != "" {
+			cause = rest
+		}
+	}
+	return fmt.Sprintf("cannot resolve $ref %q: %s", ref, cause)
+}
+
+// fileRefPos finds the $ref in the root document that points at file.
+func fileRefPos(root string, data []byte, file string) (string, int, int) {
+	var ref string
+	var line, col int
+	walkRefs(data, func(v *yaml.Node) bool {
+		target, _, _ := strings.Cut(v.Value, "#")
+		if target != "" && filepath.Clean(filepath.Join(filepath.Dir(root), filepath.FromSlash(target))) == filepath.Clean(file) {
+			ref, line, col = v.Value, v.Line, v.Column
+			return true
+		}
+		return false
+	})
+	return ref, line, col
+}
+
+// walkRefs calls found with the value node of every $ref in data until it returns true.
+func walkRefs(data []byte, found func(*yaml.Node) bool) {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		return
+	}
+	done := false
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || done {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content) && !done; i += 2 {
+				if k, v := n.Content[i], n.Content[i+1]; k.Value == "$ref" && v.Kind == yaml.ScalarNode {
+					done = found(v)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&root)
+}
+
+// refPos finds the first $ref in the root document whose value is the ref named in
+// msg, so a broken $ref is reported where it is written.
+func refPos(data []byte, msg string) (int, int) {
+	var refs []string
+	for _, m := range quotedRef.FindAllStringSubmatch(msg, -1) {
+		refs = append(refs, m[1])
+	}
+	if len(refs) == 0 {
+		return 0, 0
+	}
+	var line, col int
+	walkRefs(data, func(v *yaml.Node) bool {
+		for _, r := range refs {
+			if v.Value == r || strings.HasSuffix(r, v.Value) {
+				line, col = v.Line, v.Column
+				return true
+			}
+		}
+		return false
+	})
+	return line, col
+}
+
+// docOrder returns the line of each top-level path key of the root document, for
+// path items whose origin points into another file.
+func docPathOrder(src []byte) map[string]int {
+	var root yaml.Node
+	if bytes.Contains(src, []byte("\u0085")) || yaml.Unmarshal(src, &root) != nil || len(root.Content) == 0 {
+		return nil
+	}
+	doc := root.Content[0]
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value != "paths" {
+			continue
+		}
+		paths := doc.Content[i+1]
+		order := make(map[string]int, len(paths.Content)/2)
+		for j := 0; j+1 < len(paths.Content); j += 2 {
+			order[paths.Content[j].Value] = j/2 + 1
+		}
+		return order
+	}
+	return nil
+}

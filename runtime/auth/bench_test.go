@@ -1,0 +1,88 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// BenchmarkGuard measures one request through httptest for each kind of route.
+// Definitions (issue 3): bare is a plain handler; public a Public route; required-hs256
+// a valid access cookie with the user looked up in memory; required-hs256-cold the
+// same with the verified-token cache off; refresh an expired access token and a
+// valid (stateless) refresh token, so every request mints; golang-jwt-baseline a
+// minimal middleware that reads the cookie and calls jwt.ParseWithClaims.
+func BenchmarkGuard(b *testing.B) {
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	users := map[string]*testUser{"alice": {ID: "alice"}}
+	lookup := func(_ context.Context, sub string) (*testUser, error) {
+		if u, ok := users[sub]; ok {
+			return u, nil
+		}
+		return nil, ErrUserNotFound
+	}
+	key, _ := HMACKey(testKID, "HS256", testSecret)
+	newAuth := func(cacheSize int) *Authenticator[*testUser] {
+		a, err := New(Config[*testUser]{Issuer: testIssuer, Audience: testAudience, SigningKey: key, Lookup: lookup,
+			Now: clock, Logger: discardLogger, TokenCacheSize: cacheSize})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	warm, cold := newAuth(0), newAuth(-1)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	required := Route{Method: "GET", Pattern: "/pets", OperationID: "listPets"}
+	public := Route{Method: "GET", Pattern: "/pets", OperationID: "listPets", Auth: Public}
+
+	login := httptest.NewRecorder()
+	if err := warm.Login(login, httptest.NewRequest("POST", "/login", nil), "alice"); err != nil {
+		b.Fatal(err)
+	}
+	access, refresh := login.Result().Cookies()[0], login.Result().Cookies()[1]
+	expired, _, _ := mint(warm.keys.Load().access, testIssuer, testAudience, "alice", nil, now.Add(-time.Hour), 15*time.Minute)
+
+	baseline := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie("__Host-access")
+		if err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var claims jwt.RegisteredClaims
+		_, err = jwt.ParseWithClaims(c.Value, &claims, func(*jwt.Token) (any, error) { return testSecret, nil },
+			jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(clock))
+		if err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		handler.ServeHTTP(w, r)
+	})
+
+	run := func(name string, h http.Handler, cookies ...*http.Cookie) {
+		b.Run(name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/pets", nil)
+			for _, c := range cookies {
+				r.AddCookie(c)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusNoContent {
+					b.Fatalf("status %d", w.Code)
+				}
+			}
+		})
+	}
+	run("bare", handler)
+	run("public", warm.Wrap(public, handler))
+	run("required-hs256", warm.Wrap(required, handler), access)
+	run("required-hs256-cold", cold.Wrap(required, handler), access)
+	run("refresh", warm.Wrap(required, handler), &http.Cookie{Name: "__Host-access", Value: expired}, refresh)
+	run("golang-jwt-baseline", baseline, access)
+}

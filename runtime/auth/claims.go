@@ -1,0 +1,462 @@
+package auth
+
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A strict reader for the flat claims object of a token whose signature already
+// holds. encoding/json would accept duplicate keys (last wins), exp as a float and
+// more; here a claim appears once, NumericDates are plain non-negative integers, and
+// anything else about the document is refused (SECURITY.md cases 8-10).
+
+// claim bits record which registered claims were seen, to refuse duplicates.
+type claimBit uint16
+
+const (
+	claimIss claimBit = 1 << iota
+	claimSub
+	claimAud
+	claimExp
+	claimIat
+	claimNbf
+	claimJti
+	claimRoles
+)
+
+// maxUnknownClaims bounds the duplicate check for claims we do not read.
+const maxUnknownClaims = 16
+
+// maxDepth bounds nesting inside custom claims.
+const maxDepth = 16
+
+// maxDateDigits keeps NumericDates far from int64 and time.Time overflow.
+const maxDateDigits = 12
+
+type claims struct {
+	seen          claimBit
+	issOK, audOK  bool // iss equals, aud (string or array) contains, the expected value
+	sub           string
+	exp, iat, nbf int64
+	roles         []string
+}
+
+func (c *claims) has(b claimBit) bool { return c.seen&b != 0 }
+
+// parseClaims fills c from the JSON object b (valid UTF-8 already) and reports
+// whether b is a well-formed object without duplicate or mistyped claims.
+func parseClaims(b []byte, c *claims, wantIss, wantAud string) bool {
+	s := scanner{b: b}
+	var unknown [maxUnknownClaims][]byte
+	nUnknown := 0
+	s.ws()
+	if !s.eat('{') {
+		return false
+	}
+	s.ws()
+	if s.eat('}') {
+		return s.end()
+	}
+	for {
+		s.ws()
+		key, ok := s.str()
+		if !ok {
+			return false
+		}
+		s.ws()
+		if !s.eat(':') {
+			return false
+		}
+		s.ws()
+		bit := claimBitOf(key)
+		if bit != 0 {
+			if c.has(bit) {
+				return false
+			}
+			c.seen |= bit
+		} else {
+			for _, k := range unknown[:nUnknown] {
+				if string(k) == string(key) {
+					return false
+				}
+			}
+			if nUnknown == maxUnknownClaims {
+				return false
+			}
+			unknown[nUnknown] = key
+			nUnknown++
+		}
+		switch bit {
+		case claimIss:
+			v, ok := s.str()
+			if !ok {
+				return false
+			}
+			c.issOK = string(v) == wantIss
+		case claimSub:
+			v, ok := s.str()
+			if !ok {
+				return false
+			}
+			c.sub = string(v)
+		case claimJti:
+			if _, ok := s.str(); !ok {
+				return false
+			}
+		case claimAud:
+			if !s.aud(c, wantAud) {
+				return false
+			}
+		case claimExp, claimIat, claimNbf:
+			v, ok := s.date()
+			if !ok {
+				return false
+			}
+			switch bit {
+			case claimExp:
+				c.exp = v
+			case claimIat:
+				c.iat = v
+			default:
+				c.nbf = v
+			}
+		case claimRoles:
+			roles, ok := s.strings()
+			if !ok {
+				return false
+			}
+			c.roles = roles
+		default:
+			if !s.skip(0) {
+				return false
+			}
+		}
+		s.ws()
+		if s.eat('}') {
+			return s.end()
+		}
+		if !s.eat(',') {
+			return false
+		}
+	}
+}
+
+func claimBitOf(key []byte) claimBit {
+	switch string(key) {
+	case "iss":
+		return claimIss
+	case "sub":
+		return claimSub
+	case "aud":
+		return claimAud
+	case "exp":
+		return claimExp
+	case "iat":
+		return claimIat
+	case "nbf":
+		return claimNbf
+	case "jti":
+		return claimJti
+	case "roles":
+		return claimRoles
+	}
+	return 0
+}
+
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) eat(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// end reports whether only whitespace is left: no trailing garbage.
+func (s *scanner) end() bool {
+	s.ws()
+	return s.i == len(s.b)
+}
+
+// aud accepts a string or a non-empty array of strings.
+func (s *scanner) aud(c *claims, want string) bool {
+	if s.i < len(s.b) && s.b[s.i] == '"' {
+		v, ok := s.str()
+		c.audOK = ok && string(v) == want
+		return ok
+	}
+	if !s.eat('[') {
+		return false
+	}
+	for first := true; ; first = false {
+		s.ws()
+		if s.eat(']') {
+			return !first
+		}
+		if !first && !s.eat(',') {
+			return false
+		}
+		s.ws()
+		v, ok := s.str()
+		if !ok {
+			return false
+		}
+		if string(v) == want {
+			c.audOK = true
+		}
+	}
+}
+
+// strings reads an array of strings.
+func (s *scanner) strings() ([]string, bool) {
+	if !s.eat('[') {
+		return nil, false
+	}
+	var out []string
+	for first := true; ; first = false {
+		s.ws()
+		if s.eat(']') {
+			return out, true
+		}
+		if !first && !s.eat(',') {
+			return nil, false
+		}
+		s.ws()
+		v, ok := s.str()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, string(v))
+	}
+}
+
+// date reads a NumericDate: digits only, no sign, fraction, exponent or leading zero.
+func (s *scanner) date() (int64, bool) {
+	start := s.i
+	var v int64
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		v = v*10 + int64(s.b[s.i]-'0')
+		s.i++
+	}
+	n := s.i - start
+	if n == 0 || n > maxDateDigits || (n > 1 && s.b[start] == '0') {
+		return 0, false
+	}
+	return v, true
+}
+
+// str reads a JSON string and returns its decoded bytes. Without escapes the
+// result aliases b.
+func (s *scanner) str() ([]byte, bool) {
+	if !s.eat('"') {
+		return nil, false
+	}
+	start := s.i
+	for s.i < len(s.b) {
+		switch c := s.b[s.i]; {
+		case c == '"':
+			s.i++
+			return s.b[start : s.i-1], true
+		case c == '\\':
+			return s.strEscaped(start)
+		case c < 0x20:
+			return nil, false
+		}
+		s.i++
+	}
+	return nil, false
+}
+
+func (s *scanner) strEscaped(start int) ([]byte, bool) {
+	out := append([]byte(nil), s.b[start:s.i]...)
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return out, true
+		case c < 0x20:
+			return nil, false
+		case c != '\\':
+			out = append(out, c)
+			s.i++
+			continue
+		}
+		if s.i+1 >= len(s.b) {
+			return nil, false
+		}
+		e := s.b[s.i+1]
+		s.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := s.hex4()
+			if !ok {
+				return nil, false
+			}
+			if utf16.IsSurrogate(r) {
+				if s.i+1 >= len(s.b) || s.b[s.i] != '\\' || s.b[s.i+1] != 'u' {
+					return nil, false // a lone surrogate is not text
+				}
+				s.i += 2
+				r2, ok := s.hex4()
+				if !ok {
+					return nil, false
+				}
+				if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+					return nil, false
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+func (s *scanner) hex4() (rune, bool) {
+	if s.i+4 > len(s.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s.b[s.i : s.i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	s.i += 4
+	return r, true
+}
+
+// skip validates and skips any JSON value (a custom claim we do not read).
+func (s *scanner) skip(depth int) bool {
+	if depth > maxDepth || s.i >= len(s.b) {
+		return false
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		_, ok := s.str()
+		return ok
+	case c == '{':
+		s.i++
+		for first := true; ; first = false {
+			s.ws()
+			if s.eat('}') {
+				return true
+			}
+			if !first && !s.eat(',') {
+				return false
+			}
+			s.ws()
+			if _, ok := s.str(); !ok {
+				return false
+			}
+			s.ws()
+			if !s.eat(':') {
+				return false
+			}
+			s.ws()
+			if !s.skip(depth + 1) {
+				return false
+			}
+		}
+	case c == '[':
+		s.i++
+		for first := true; ; first = false {
+			s.ws()
+			if s.eat(']') {
+				return true
+			}
+			if !first && !s.eat(',') {
+				return false
+			}
+			s.ws()
+			if !s.skip(depth + 1) {
+				return false
+			}
+		}
+	case c == 't':
+		return s.lit("true")
+	case c == 'f':
+		return s.lit("false")
+	case c == 'n':
+		return s.lit("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return s.number()
+	}
+	return false
+}
+
+func (s *scanner) lit(w string) bool {
+	if len(s.b)-s.i >= len(w) && string(s.b[s.i:s.i+len(w)]) == w {
+		s.i += len(w)
+		return true
+	}
+	return false
+}
+
+// number skips a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *scanner) number() bool {
+	s.eat('-')
+	switch {
+	case s.eat('0'):
+	case s.i < len(s.b) && s.b[s.i] >= '1' && s.b[s.i] <= '9':
+		s.digits()
+	default:
+		return false
+	}
+	if s.eat('.') && !s.digits() {
+		return false
+	}
+	if s.eat('e') || s.eat('E') {
+		if !s.eat('+') {
+			s.eat('-')
+		}
+		if !s.digits() {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *scanner) digits() bool {
+	start := s.i
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		s.i++
+	}
+	return s.i > start
+}

@@ -1,0 +1,178 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Defaults for zero Config durations.
+const (
+	DefaultAccessTTL      = 15 * time.Minute
+	DefaultRefreshTTL     = 7 * 24 * time.Hour
+	DefaultLeeway         = 10 * time.Second
+	DefaultGraceWindow    = 30 * time.Second
+	DefaultTokenCacheSize = 10000
+)
+
+// ErrConfig marks every error New returns for a bad Config.
+var ErrConfig = errors.New("auth: invalid config")
+
+// Config configures an Authenticator for the application's user type U. Zero
+// durations take the defaults above.
+type Config[U any] struct {
+	Issuer   string // iss of every token; required
+	Audience string // aud of every token; required
+
+	AccessTTL   time.Duration // access-token lifetime (default 15m)
+	RefreshTTL  time.Duration // refresh-token lifetime, > AccessTTL (default 7 days)
+	Leeway      time.Duration // clock skew allowed on exp, nbf, iat; < AccessTTL (default 10s)
+	GraceWindow time.Duration // how long a rotated refresh token still yields its successor (default 30s)
+
+	SigningKey Key   // signs access tokens; required, must hold secret material
+	VerifyKeys []Key // extra keys accepted by kid, e.g. the previous signing key during rotation
+
+	// Lookup re-checks the user on every request. Return ErrUserNotFound or
+	// ErrUserDisabled (wrapped is fine) for 401; any other error answers 503.
+	Lookup func(ctx context.Context, subject string) (U, error)
+	// Roles returns a user's roles for routes with Roles; nil means users have none.
+	Roles func(U) []string
+	// UserCacheTTL caches successful lookups by subject for this long; 0 disables.
+	// It must be shorter than AccessTTL.
+	UserCacheTTL time.Duration
+
+	// Store keeps opaque rotating refresh tokens. Nil: stateless refresh tokens,
+	// signed JWTs of their own type (rt+jwt) with a key derived from SigningKey.
+	Store RefreshStore
+
+	// Insecure drops the Secure attribute and the __Host- prefix so plain-http
+	// localhost works in development. Never set it in production.
+	Insecure bool
+	// TrustedOrigins are origins ("https://app.example.com") allowed to send unsafe
+	// cross-origin requests, for a front end served from another origin.
+	TrustedOrigins []string
+	// AllowBearer accepts "Authorization: Bearer <access token>" from clients without
+	// cookies. A request carrying both a session cookie and a Bearer header is refused.
+	AllowBearer bool
+
+	// TokenCacheSize bounds the verified-token cache (default 10,000 entries);
+	// negative disables it.
+	TokenCacheSize int
+
+	Logger      *slog.Logger     // default slog.Default()
+	OnEvent     func(Event)      // called synchronously for every Event; keep it fast
+	Now         func() time.Time // the clock, for tests; default time.Now
+	ErrorWriter ErrorWriter      // default WriteProblem
+}
+
+// Authenticator enforces a route-auth table for user type U. It implements Guard
+// and offers the session helpers Login, Refresh and Logout. Safe for concurrent use.
+type Authenticator[U any] struct {
+	cfg      Config[U]
+	keys     atomic.Pointer[keySet]
+	csrf     *http.CrossOriginProtection
+	refresh  singleflight.Group
+	users    *userCache[U]
+	log      *slog.Logger
+	now      func() time.Time
+	writeErr ErrorWriter
+
+	accessName, refreshName string // cookie names, __Host- prefixed unless Insecure
+}
+
+var _ Guard = (*Authenticator[struct{}])(nil)
+
+// New validates cfg and returns an Authenticator. Every error wraps ErrConfig and
+// says which field is wrong.
+func New[U any](cfg Config[U]) (*Authenticator[U], error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrConfig}, args...)...)
+	}
+	if cfg.Issuer == "" {
+		return nil, bad("Issuer is empty")
+	}
+	if cfg.Audience == "" {
+		return nil, bad("Audience is empty")
+	}
+	if cfg.Lookup == nil {
+		return nil, bad("Lookup is nil: every request must re-check its user")
+	}
+	setDefault(&cfg.AccessTTL, DefaultAccessTTL)
+	setDefault(&cfg.RefreshTTL, DefaultRefreshTTL)
+	setDefault(&cfg.Leeway, DefaultLeeway)
+	setDefault(&cfg.GraceWindow, DefaultGraceWindow)
+	switch {
+	case cfg.AccessTTL < time.Second:
+		return nil, bad("AccessTTL %v is below one second", cfg.AccessTTL)
+	case cfg.RefreshTTL <= cfg.AccessTTL:
+		return nil, bad("RefreshTTL %v must be longer than AccessTTL %v", cfg.RefreshTTL, cfg.AccessTTL)
+	case cfg.Leeway < 0 || cfg.Leeway >= cfg.AccessTTL:
+		return nil, bad("Leeway %v must be >= 0 and shorter than AccessTTL %v", cfg.Leeway, cfg.AccessTTL)
+	case cfg.GraceWindow < 0 || cfg.GraceWindow >= cfg.RefreshTTL:
+		return nil, bad("GraceWindow %v must be >= 0 and shorter than RefreshTTL %v", cfg.GraceWindow, cfg.RefreshTTL)
+	case cfg.UserCacheTTL < 0 || cfg.UserCacheTTL >= cfg.AccessTTL:
+		return nil, bad("UserCacheTTL %v must be >= 0 and shorter than AccessTTL %v", cfg.UserCacheTTL, cfg.AccessTTL)
+	}
+	if cfg.TokenCacheSize == 0 {
+		cfg.TokenCacheSize = DefaultTokenCacheSize
+	}
+
+	a := &Authenticator[U]{
+		cfg:         cfg,
+		csrf:        http.NewCrossOriginProtection(),
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		writeErr:    cfg.ErrorWriter,
+		accessName:  "__Host-access",
+		refreshName: "__Host-refresh",
+	}
+	if cfg.Insecure {
+		a.accessName, a.refreshName = "access", "refresh"
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.writeErr == nil {
+		a.writeErr = WriteProblem
+	}
+	for _, o := range cfg.TrustedOrigins {
+		if err := a.csrf.AddTrustedOrigin(o); err != nil {
+			return nil, bad("TrustedOrigins: %w", err)
+		}
+	}
+	if cfg.UserCacheTTL > 0 {
+		a.users = newUserCache[U](cfg.UserCacheTTL, DefaultTokenCacheSize)
+	}
+	if err := a.SetKeys(cfg.SigningKey, cfg.VerifyKeys...); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// SetKeys replaces the signing and verifying keys at run time, atomically, and
+// flushes the verified-token cache. Tokens signed by a key no longer listed stop
+// working at once. With a Store, successor tokens are derived from the signing key,
+// so change it on every instance together.
+func (a *Authenticator[U]) SetKeys(signing Key, verify ...Key) error {
+	ks, err := newKeySet(signing, verify, a.cfg.TokenCacheSize)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	a.keys.Store(ks)
+	return nil
+}
+
+func setDefault(d *time.Duration, v time.Duration) {
+	if *d == 0 {
+		*d = v
+	}
+}

@@ -1,0 +1,90 @@
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// EventKind says what happened to a session.
+type EventKind string
+
+// Event kinds, stable for metrics labels.
+const (
+	EventLogin         EventKind = "login"
+	EventRefresh       EventKind = "refresh"        // a new access token was minted from a refresh token
+	EventReuseDetected EventKind = "reuse-detected" // a rotated refresh token came back; its family is revoked
+	EventRejected      EventKind = "rejected"       // 401
+	EventForbidden     EventKind = "forbidden"      // 403, roles
+	EventCSRF          EventKind = "csrf"           // 403, cross-origin
+	EventUnavailable   EventKind = "unavailable"    // 503
+	EventInternal      EventKind = "internal"       // 500, a panicking lookup
+	EventLogout        EventKind = "logout"
+)
+
+// Reason says why, in a word a dashboard can group by. It goes to slog and OnEvent,
+// never to the client.
+type Reason string
+
+// Reasons, stable for metrics labels.
+const (
+	ReasonNone             Reason = ""
+	ReasonMissing          Reason = "missing"
+	ReasonOversize         Reason = "oversize"
+	ReasonDuplicateCookie  Reason = "duplicate-cookie"
+	ReasonMalformed        Reason = "malformed"
+	ReasonUnknownKey       Reason = "unknown-key" // header is not one of our keys' fixed headers
+	ReasonBadSignature     Reason = "bad-signature"
+	ReasonBadClaims        Reason = "bad-claims"
+	ReasonExpired          Reason = "expired"
+	ReasonNotYetValid      Reason = "not-yet-valid"
+	ReasonIssuedInFuture   Reason = "issued-in-future"
+	ReasonWrongIssuer      Reason = "wrong-issuer"
+	ReasonWrongAudience    Reason = "wrong-audience"
+	ReasonRefreshUnknown   Reason = "refresh-unknown"
+	ReasonRefreshReused    Reason = "refresh-reused"
+	ReasonUserNotFound     Reason = "user-not-found"
+	ReasonUserDisabled     Reason = "user-disabled"
+	ReasonMixedCredentials Reason = "mixed-credentials" // cookie and Authorization together
+	ReasonRoles            Reason = "roles"
+	ReasonCrossOrigin      Reason = "cross-origin"
+	ReasonLookupError      Reason = "lookup-error"
+	ReasonLookupPanic      Reason = "lookup-panic"
+	ReasonStoreError       Reason = "store-error"
+	ReasonRotated          Reason = "rotated"   // EventRefresh with a store
+	ReasonStateless        Reason = "stateless" // EventRefresh without a store
+)
+
+// Event is one observable outcome, for metrics and audit through Config.OnEvent.
+type Event struct {
+	Kind        EventKind
+	Reason      Reason
+	OperationID string // the route's, empty for session helpers
+	Subject     string // empty when unknown
+	Time        time.Time
+}
+
+// emit sends e to the hook and to slog. Rejections log at debug (they are routine:
+// every expired tab does it), reuse and backend failures at warn/error.
+func (a *Authenticator[U]) emit(ctx context.Context, e Event) {
+	e.Time = a.now()
+	if a.cfg.OnEvent != nil {
+		a.cfg.OnEvent(e)
+	}
+	level := slog.LevelDebug
+	switch e.Kind {
+	case EventLogin, EventLogout, EventRefresh:
+		level = slog.LevelInfo
+	case EventReuseDetected, EventCSRF:
+		level = slog.LevelWarn
+	case EventUnavailable, EventInternal:
+		level = slog.LevelError
+	}
+	if !a.log.Enabled(ctx, level) {
+		return
+	}
+	a.log.LogAttrs(ctx, level, "auth "+string(e.Kind),
+		slog.String("reason", string(e.Reason)),
+		slog.String("operation", e.OperationID),
+		slog.String("subject", e.Subject))
+}

@@ -1,0 +1,169 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Wrap returns next guarded as rt asks. Everything per route (mode, roles) is fixed
+// here, once, at start-up; a request does no route matching. Unsafe methods go
+// through CSRF protection on every route, Public ones too. An unknown Mode is
+// treated as Required: fail closed.
+func (a *Authenticator[U]) Wrap(rt Route, next http.Handler) http.Handler {
+	if rt.Auth == Public {
+		return &publicHandler[U]{a: a, next: next}
+	}
+	g := &guardedHandler[U]{a: a, next: next, op: rt.OperationID, optional: rt.Auth == Optional, roles: slices.Clone(rt.Roles)}
+	if len(g.roles) > 0 && a.cfg.Roles == nil {
+		a.log.Error("auth: route needs roles but Config.Roles is nil; every request will get 403", "operation", rt.OperationID)
+	}
+	return g
+}
+
+// CSRF wraps an application's own handler (a login form, say, not registered
+// through Wrap) with the same cross-origin protection the guard applies.
+func (a *Authenticator[U]) CSRF(next http.Handler) http.Handler {
+	return &publicHandler[U]{a: a, next: next}
+}
+
+// publicHandler checks CSRF on unsafe methods and never reads cookies.
+type publicHandler[U any] struct {
+	a    *Authenticator[U]
+	next http.Handler
+}
+
+func (h *publicHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.a.csrf.Check(r); err != nil {
+		h.a.deny(w, r, "", csrfDenied(err), false)
+		return
+	}
+	h.next.ServeHTTP(w, r)
+}
+
+// guardedHandler serves Required and Optional routes.
+type guardedHandler[U any] struct {
+	a        *Authenticator[U]
+	next     http.Handler
+	op       string
+	optional bool
+	roles    []string
+}
+
+func (g *guardedHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a := g.a
+	if err := a.csrf.Check(r); err != nil {
+		a.deny(w, r, g.op, csrfDenied(err), false)
+		return
+	}
+	u, sub, d, hadCookies := a.authenticate(w, r)
+	if d == nil && len(g.roles) > 0 && !g.hasRole(u) {
+		d = forbidden(sub)
+	}
+	if d == nil {
+		g.next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+		return
+	}
+	// Optional routes serve anonymously whatever went wrong with the cookies or the
+	// backends; only a panicking Lookup (an app bug) still answers 500.
+	if g.optional && d.problem.Status != http.StatusInternalServerError {
+		a.record(r.Context(), g.op, d)
+		if d.clear && hadCookies {
+			a.clearCookies(w)
+		}
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	a.deny(w, r, g.op, d, hadCookies)
+}
+
+func (g *guardedHandler[U]) hasRole(u U) bool {
+	for _, have := range g.a.rolesOf(u) {
+		if slices.Contains(g.roles, have) {
+			return true
+		}
+	}
+	return false
+}
+
+// authenticate finds the session of r: a valid access token, else a refresh (whose
+// cookies it sets on w before the handler runs), else a denial. hadCookies says
+// whether there was anything to clear.
+func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) (u U, sub string, d *denial, hadCookies bool) {
+	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
+	if j.duplicate {
+		return u, "", unauthorized(ReasonDuplicateCookie, nil), true
+	}
+	access := j.access
+	if a.cfg.AllowBearer {
+		if bearer, ok := bearerToken(r); ok {
+			// One fixed rule for mixed credentials: refuse, never guess which wins.
+			if j.present {
+				return u, "", unauthorized(ReasonMixedCredentials, nil), true
+			}
+			access = bearer
+		}
+	}
+	ks := a.keys.Load()
+	now := a.now()
+	reason := ReasonMissing
+	if access != "" {
+		var v *verified
+		if ks.cache != nil {
+			if v = ks.cache.get(access); v != nil && !v.validAt(now) {
+				v, reason = nil, ReasonExpired
+			}
+		}
+		if v == nil && reason == ReasonMissing {
+			if !cookieValueOK(access) {
+				reason = ReasonMalformed
+				if len(access) > maxTokenLen {
+					reason = ReasonOversize
+				}
+			} else if v, reason = verifyToken(access, ks.accessVerify, a.expect(), now); reason != ReasonNone {
+				v = nil
+			} else if ks.cache != nil {
+				ks.cache.put(access, v)
+			}
+		}
+		if v != nil {
+			sub = v.sub
+			u, d = a.lookupUser(r.Context(), sub)
+			return u, sub, d, j.present
+		}
+	}
+	if j.refresh == "" {
+		return u, "", unauthorized(reason, nil), j.present
+	}
+	// No valid access token, a refresh cookie: mint a new access token (never by
+	// re-signing the old one) and set the cookies before the handler runs.
+	s, d := a.refreshWith(r.Context(), ks, j.refresh)
+	if d != nil {
+		return u, d.subject, d, true
+	}
+	a.setSession(w, s)
+	return s.user, s.sub, nil, true
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return "", false
+	}
+	return strings.TrimSpace(h[7:]), true
+}
+
+// deny records d and answers with its Problem, clearing dead cookies.
+func (a *Authenticator[U]) deny(w http.ResponseWriter, r *http.Request, op string, d *denial, hadCookies bool) {
+	a.record(r.Context(), op, d)
+	if d.clear && hadCookies {
+		a.clearCookies(w)
+	}
+	a.writeErr(w, r, d.problem)
+}
+
+func (a *Authenticator[U]) record(ctx context.Context, op string, d *denial) {
+	a.emit(ctx, Event{Kind: d.kind, Reason: d.reason, OperationID: op, Subject: d.subject})
+}

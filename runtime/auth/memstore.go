@@ -1,0 +1,179 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// errRefreshDuplicate reports an Issue of a hash that is already stored. With 256-bit
+// random tokens this never happens by chance, so it is treated as a store failure.
+var errRefreshDuplicate = errors.New("auth: refresh token already issued")
+
+// minSweepInterval is the fewest operations between two sweeps of expired entries.
+const minSweepInterval = 64
+
+// MemoryStore is the embedded RefreshStore: maps behind one mutex. It suits a single
+// instance; tokens do not survive a restart, and several instances need a shared store
+// such as runtime/redisstore.
+//
+// Expired tokens and families are removed by a sweep that runs once every
+// max(64, tokens left by the previous sweep) operations. Each operation adds at most
+// one token, so a sweep visits at most twice as many entries as operations since the
+// last: O(1) amortised per call, and memory stays proportional to the live tokens. Expiry follows the clock the guard
+// passes to Rotate (the latest now seen), so a test clock and the store agree; before
+// the first Rotate nothing is swept.
+type MemoryStore struct {
+	mu       sync.Mutex
+	tokens   map[TokenHash]*memToken
+	families map[string]*memFamily
+	now      time.Time // latest now passed to Rotate: the clock for sweeps
+	ops      int       // operations since the last sweep
+	sweepAt  int       // ops that trigger the next sweep
+}
+
+// memToken is one stored refresh token.
+type memToken struct {
+	session   RefreshSession
+	rotatedAt time.Time // zero while the token is active
+	next      TokenHash // the successor, once rotated
+}
+
+// memFamily is what the store knows about one family as a whole.
+type memFamily struct {
+	expiresAt time.Time // the latest expiry of any of its tokens
+	revoked   bool
+}
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		tokens:   make(map[TokenHash]*memToken),
+		families: make(map[string]*memFamily),
+	}
+}
+
+var _ RefreshStore = (*MemoryStore)(nil)
+
+// Issue records the first token of a new family.
+func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSession) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("auth: issue refresh token: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tick()
+	if _, ok := m.tokens[token]; ok {
+		return errRefreshDuplicate
+	}
+	m.tokens[token] = &memToken{session: s}
+	m.extendFamily(s.Family, s.ExpiresAt)
+	return nil
+}
+
+// Rotate consumes old and records next as its successor; see RefreshStore.Rotate.
+// With ErrRefreshReused it also returns the old token's session, so the reuse event
+// can name the user.
+// A different successor for a token rotated inside the grace window is treated as
+// reuse: successors are derived deterministically, so a mismatch means the caller
+// is not one of ours (or its keys differ), and failing closed is the safe answer.
+func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.Time, grace time.Duration, nextExpiresAt time.Time) (RefreshSession, error) {
+	if err := ctx.Err(); err != nil {
+		return RefreshSession{}, fmt.Errorf("auth: rotate refresh token: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if now.After(m.now) {
+		m.now = now
+	}
+	m.tick()
+
+	t, ok := m.tokens[old]
+	if !ok || !now.Before(t.session.ExpiresAt) {
+		return RefreshSession{}, ErrRefreshUnknown
+	}
+	f := m.families[t.session.Family]
+	if f == nil || f.revoked {
+		return RefreshSession{}, ErrRefreshUnknown
+	}
+	if !t.rotatedAt.IsZero() {
+		if t.next == next && now.Sub(t.rotatedAt) < grace {
+			return t.session, nil
+		}
+		f.revoked = true
+		return t.session, ErrRefreshReused // the session names whose family died, for audit
+	}
+	t.rotatedAt, t.next = now, next
+	m.tokens[next] = &memToken{session: RefreshSession{
+		Family:    t.session.Family,
+		Subject:   t.session.Subject,
+		ExpiresAt: nextExpiresAt,
+	}}
+	m.extendFamily(t.session.Family, nextExpiresAt)
+	return t.session, nil
+}
+
+// RevokeFamily revokes the family token belongs to. The family's tokens stay in the
+// maps, refused, until they expire: that keeps revocation O(1).
+func (m *MemoryStore) RevokeFamily(ctx context.Context, token TokenHash) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("auth: revoke refresh family: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tick()
+	if t, ok := m.tokens[token]; ok {
+		if f := m.families[t.session.Family]; f != nil {
+			f.revoked = true
+		}
+	}
+	return nil
+}
+
+// extendFamily creates the family or pushes its expiry out to expiresAt.
+func (m *MemoryStore) extendFamily(family string, expiresAt time.Time) {
+	f := m.families[family]
+	if f == nil {
+		m.families[family] = &memFamily{expiresAt: expiresAt}
+		return
+	}
+	if expiresAt.After(f.expiresAt) {
+		f.expiresAt = expiresAt
+	}
+}
+
+// tick counts one operation and sweeps when enough have passed. Must hold m.mu.
+func (m *MemoryStore) tick() {
+	m.ops++
+	if m.ops < max(minSweepInterval, m.sweepAt) {
+		return
+	}
+	m.ops = 0
+	if !m.now.IsZero() { // with no clock seen yet, nothing can be judged expired
+		for h, t := range m.tokens {
+			if !m.now.Before(t.session.ExpiresAt) {
+				delete(m.tokens, h)
+			}
+		}
+		// A family outlives its tokens (its expiry is their maximum), so a revoked
+		// family's marker is only dropped once none of its tokens could be presented.
+		for name, f := range m.families {
+			if !m.now.Before(f.expiresAt) {
+				delete(m.families, name)
+			}
+		}
+	}
+	// Fixed now, not len(m.tokens) at each call: that would grow as fast as ops
+	// when every call adds a token, and the sweep would never come.
+	m.sweepAt = len(m.tokens)
+}
+
+// Len reports how many tokens and families the store holds, expired ones included
+// until the next sweep. It exists for tests and metrics.
+func (m *MemoryStore) Len() (tokens, families int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.tokens), len(m.families)
+}

@@ -1,0 +1,129 @@
+package auth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// session is what a successful refresh or login produces: the new cookies and the
+// user they belong to.
+type session[U any] struct {
+	sub           string
+	user          U
+	access        string
+	accessMaxAge  time.Duration
+	refresh       string        // empty: keep the refresh cookie as it is
+	refreshMaxAge time.Duration // for refresh
+}
+
+// setSession writes the session's cookies. Responses that set a token are never
+// stored by caches.
+func (a *Authenticator[U]) setSession(w http.ResponseWriter, s *session[U]) {
+	a.setCookie(w, a.accessName, s.access, s.accessMaxAge)
+	if s.refresh != "" {
+		a.setCookie(w, a.refreshName, s.refresh, s.refreshMaxAge)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// refreshWith turns a refresh token into a new session. Requests that present the
+// same token at once share one refresh (singleflight): with a store that is one
+// Rotate, so parallel tabs neither fork the family nor trip reuse detection. Across
+// instances the store's grace window does the same job, because every instance
+// derives the same successor.
+func (a *Authenticator[U]) refreshWith(ctx context.Context, ks *keySet, token string) (*session[U], *denial) {
+	if !cookieValueOK(token) {
+		return nil, unauthorized(ReasonMalformed, nil)
+	}
+	// The work must not die with the first caller's request: others share it.
+	ctx = context.WithoutCancel(ctx)
+	v, err, _ := a.refresh.Do(token, func() (any, error) {
+		s, d := a.refreshOnce(ctx, ks, token)
+		if d != nil {
+			return nil, d
+		}
+		return s, nil
+	})
+	if err != nil {
+		return nil, err.(*denial)
+	}
+	return v.(*session[U]), nil
+}
+
+func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token string) (*session[U], *denial) {
+	now := a.now()
+	s := &session[U]{}
+	reason := ReasonStateless
+	if a.cfg.Store == nil {
+		v, r := verifyToken(token, ks.refreshVerify, a.expect(), now)
+		if r != ReasonNone {
+			return nil, unauthorized(r, nil)
+		}
+		s.sub = v.sub
+	} else {
+		if !opaqueOK(token) {
+			return nil, unauthorized(ReasonMalformed, nil)
+		}
+		next := ks.successor(token)
+		nextExp := now.Add(a.cfg.RefreshTTL)
+		rs, err := a.cfg.Store.Rotate(ctx, hashToken(token), hashToken(next), now, a.cfg.GraceWindow, nextExp)
+		switch {
+		case errors.Is(err, ErrRefreshReused):
+			a.emit(ctx, Event{Kind: EventReuseDetected, Reason: ReasonRefreshReused, Subject: rs.Subject})
+			return nil, unauthorized(ReasonRefreshReused, err)
+		case errors.Is(err, ErrRefreshUnknown):
+			return nil, unauthorized(ReasonRefreshUnknown, err)
+		case err != nil:
+			return nil, unavailable(ReasonStoreError, err)
+		}
+		s.sub, s.refresh, s.refreshMaxAge = rs.Subject, next, a.cfg.RefreshTTL
+		reason = ReasonRotated
+	}
+	u, d := a.lookupUser(ctx, s.sub)
+	if d != nil {
+		return nil, d
+	}
+	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.rolesOf(u), now, a.cfg.AccessTTL)
+	if err != nil {
+		return nil, internal(ReasonNone, err)
+	}
+	s.user, s.access, s.accessMaxAge = u, tok, exp.Sub(now)
+	a.emit(ctx, Event{Kind: EventRefresh, Reason: reason, Subject: s.sub})
+	return s, nil
+}
+
+// expect returns the claim checks from the config.
+func (a *Authenticator[U]) expect() expectations {
+	return expectations{iss: a.cfg.Issuer, aud: a.cfg.Audience, leeway: a.cfg.Leeway}
+}
+
+// successor derives the token that replaces old: HMAC-SHA256 under a key only the
+// servers hold. Every instance (and every parallel request) computes the same one,
+// and a thief holding a rotated token cannot compute the live one.
+func (ks *keySet) successor(old string) string {
+	m := hmac.New(sha256.New, ks.successorKey)
+	m.Write([]byte(old))
+	return b64.EncodeToString(m.Sum(nil))
+}
+
+// opaqueLen is the length of a base64url 256-bit token.
+const opaqueLen = 43
+
+// opaqueOK accepts exactly a canonical base64url encoding of 32 bytes.
+func opaqueOK(tok string) bool {
+	var buf [32]byte
+	if len(tok) != opaqueLen {
+		return false
+	}
+	n, err := b64.Decode(buf[:], []byte(tok))
+	return err == nil && n == 32
+}
+
+// hashToken is what stores keep instead of the token.
+func hashToken(tok string) TokenHash {
+	return sha256.Sum256([]byte(tok))
+}

@@ -1,0 +1,229 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// tokenCase is one SECURITY.md line: an access cookie and the status it must get
+// on a Required route.
+type tokenCase struct {
+	name string
+	tok  func(e *env) string
+	want int
+}
+
+// runTokenCases sends each token as the only cookie to GET /me (no refresh cookie,
+// so nothing can rescue it) and checks the status, and that 401s clear the cookies.
+func runTokenCases(t *testing.T, e *env, cases []tokenCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e.t = t
+			r := e.do(req{path: "/me", cookie: e.accessCookie(tc.tok(e))})
+			if r.status != tc.want {
+				t.Fatalf("status %d, want %d (body %q)", r.status, tc.want, r.body)
+			}
+			switch tc.want {
+			case http.StatusOK:
+				if !strings.HasPrefix(r.body, "user:") {
+					t.Fatalf("handler body %q", r.body)
+				}
+			case http.StatusUnauthorized:
+				if r.body != string(ProblemUnauthorized.body()) {
+					t.Fatalf("401 body %q differs from the one 401 body", r.body)
+				}
+			}
+		})
+	}
+}
+
+// flipLastSigBit changes one signature character.
+func flipLastSigBit(tok string) string {
+	b := []byte(tok)
+	i := len(b) - 2 // not the last char: its low bits may be trailing bits
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	return string(b)
+}
+
+func TestSecurityTokenFormatAndCrypto(t *testing.T) {
+	e := newEnv(t)
+	other := []byte("another-secret-another-secret-32b")
+	hsHdr := func(alg, kid string) string { return `{"alg":"` + alg + `","kid":"` + kid + `","typ":"at+jwt"}` }
+
+	// jku/x5u targets: the guard must never fetch them.
+	var fetched atomic.Int64
+	keySrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fetched.Add(1) }))
+	defer keySrv.Close()
+
+	cases := []tokenCase{
+		{"control: a valid token", func(e *env) string { return e.valid("alice") }, 200},
+		{"case 1 alg none", func(e *env) string {
+			return enc(`{"alg":"none","kid":"k1","typ":"at+jwt"}`) + "." + enc(e.claimsJSON("alice", time.Minute, "")) + "."
+		}, 401},
+		{"case 1 alg None", func(e *env) string {
+			return enc(`{"alg":"None","kid":"k1","typ":"at+jwt"}`) + "." + enc(e.claimsJSON("alice", time.Minute, "")) + "."
+		}, 401},
+		{"case 1 alg NONE signed anyway", func(e *env) string {
+			return rawToken("HS256", e.secret, `{"alg":"NONE","kid":"k1","typ":"at+jwt"}`, e.claimsJSON("alice", time.Minute, ""))
+		}, 401},
+		{"case 3 HS384 when HS256 is pinned", func(e *env) string {
+			return rawToken("HS384", e.secret, hsHdr("HS384", testKID), e.claimsJSON("alice", time.Minute, ""))
+		}, 401},
+		{"case 3 HS512 when HS256 is pinned", func(e *env) string {
+			return rawToken("HS512", e.secret, hsHdr("HS512", testKID), e.claimsJSON("alice", time.Minute, ""))
+		}, 401},
+		{"case 3 RS256 header on an HMAC key", func(e *env) string {
+			return rawToken("HS256", e.secret, hsHdr("RS256", testKID), e.claimsJSON("alice", time.Minute, ""))
+		}, 401},
+		{"case 4 empty signature", func(e *env) string {
+			v := e.valid("alice")
+			return v[:strings.LastIndexByte(v, '.')+1]
+		}, 401},
+		{"case 4 truncated signature", func(e *env) string { v := e.valid("alice"); return v[:len(v)-4] }, 401},
+		{"case 4 one bit flipped", func(e *env) string { return flipLastSigBit(e.valid("alice")) }, 401},
+		{"case 4 signed with another key", func(e *env) string {
+			return rawToken("HS256", other, e.hdr(), e.claimsJSON("alice", time.Minute, ""))
+		}, 401},
+		{"case 5 padding on the payload", func(e *env) string {
+			in := enc(e.hdr()) + "." + enc(e.claimsJSON("alice", time.Minute, "")+" ") + "="
+			return in + "." + hs("HS256", e.secret, in)
+		}, 401},
+		{"case 5 padding on the signature", func(e *env) string { return e.valid("alice") + "=" }, 401},
+		{"case 5 +/ alphabet", func(e *env) string {
+			// Find a payload whose encoding contains '-' or '_' and write it in the std alphabet.
+			for i := 0; ; i++ {
+				p := e.claimsJSON("alice", time.Minute, `,"pad":"`+strings.Repeat("?", i)+`>>"`)
+				seg := enc(p)
+				if strings.ContainsAny(seg, "-_") {
+					in := enc(e.hdr()) + "." + strings.NewReplacer("-", "+", "_", "/").Replace(seg)
+					return in + "." + hs("HS256", e.secret, in)
+				}
+			}
+		}, 401},
+		{"case 5 non-zero trailing bits in the signature", func(e *env) string {
+			v := []byte(e.valid("alice"))
+			last := strings.IndexByte(b64chars, v[len(v)-1])
+			v[len(v)-1] = b64chars[last|1] // 43 chars carry 258 bits: the last 2 are padding
+			return string(v)
+		}, 401},
+		{"case 6 two segments", func(e *env) string { v := e.valid("alice"); return v[:strings.LastIndexByte(v, '.')] }, 401},
+		{"case 6 four segments", func(e *env) string { return e.valid("alice") + ".AAAA" }, 401},
+		{"case 6 five segments", func(e *env) string { return e.valid("alice") + ".AAAA.BBBB" }, 401},
+		{"case 6 a megabyte of dots", func(e *env) string { return strings.Repeat(".", 1<<20) }, 401},
+		{"case 7 a valid token over the 4 KB cap", func(e *env) string {
+			return e.tok(e.claimsJSON("alice", time.Minute, `,"pad":"`+strings.Repeat("x", 4096)+`"`))
+		}, 401},
+		{"case 8 malformed JSON", func(e *env) string { return e.tok(`{"iss":"` + testIssuer + `","sub":`) }, 401},
+		{"case 8 payload is an array", func(e *env) string { return e.tok(`[` + e.claimsJSON("alice", time.Minute, "") + `]`) }, 401},
+		{"case 8 payload is a string", func(e *env) string { return e.tok(`"alice"`) }, 401},
+		{"case 8 trailing garbage", func(e *env) string { return e.tok(e.claimsJSON("alice", time.Minute, "") + `x`) }, 401},
+		{"case 8 two objects", func(e *env) string { return e.tok(e.claimsJSON("alice", time.Minute, "") + `{}`) }, 401},
+		{"case 8 invalid UTF-8", func(e *env) string { return e.tok(e.claimsJSON("ali\xffce", time.Minute, "")) }, 401},
+		{"case 8 lone surrogate", func(e *env) string { return e.tok(e.claimsJSON(`ali\ud800ce`, time.Minute, "")) }, 401},
+		{"case 9 duplicate sub", func(e *env) string { return e.tok(e.claimsJSON("alice", time.Minute, `,"sub":"root"`)) }, 401},
+		{"case 9 duplicate exp", func(e *env) string {
+			return e.tok(e.claimsJSON("alice", -time.Hour, `,"exp":4102444800`))
+		}, 401},
+		{"case 9 duplicate through an escape", func(e *env) string {
+			return e.tok(e.claimsJSON("alice", -time.Hour, `,"\u0065xp":4102444800`))
+		}, 401},
+		{"case 9 duplicate custom claim", func(e *env) string { return e.tok(e.claimsJSON("alice", time.Minute, `,"x":1,"x":2`)) }, 401},
+	}
+	for name, exp := range map[string]string{"string": `"4102444800"`, "float": `4102444800.5`, "negative": `-1`,
+		"1e309": `1e309`, "overflowing": `99999999999999999999999`, "exponent": `4.1e9`, "null": `null`} {
+		cases = append(cases, tokenCase{"case 10 exp as " + name, func(e *env) string {
+			return e.tok(`{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":` + exp + `,"iat":1800000000}`)
+		}, 401})
+	}
+	for name, kid := range map[string]string{"path traversal": "../../../etc/passwd", "SQL": "k1' OR '1'='1", "unknown id": "k2", "empty": ""} {
+		cases = append(cases, tokenCase{"case 11 kid " + name, func(e *env) string {
+			return rawToken("HS256", e.secret, `{"alg":"HS256","kid":"`+kid+`","typ":"at+jwt"}`, e.claimsJSON("alice", time.Minute, ""))
+		}, 401})
+	}
+	cases = append(cases, tokenCase{"case 11 no kid", func(e *env) string {
+		return rawToken("HS256", e.secret, `{"alg":"HS256","typ":"at+jwt"}`, e.claimsJSON("alice", time.Minute, ""))
+	}, 401})
+	for _, h := range []string{
+		`{"alg":"HS256","jku":"` + keySrv.URL + `/jwks","kid":"k1","typ":"at+jwt"}`,
+		`{"alg":"HS256","kid":"k1","typ":"at+jwt","x5u":"` + keySrv.URL + `/cert"}`,
+		`{"alg":"HS256","jwk":{"kty":"oct","k":"AAAA"},"kid":"k1","typ":"at+jwt"}`,
+		`{"alg":"HS256","kid":"k1","typ":"at+jwt","x5c":["MIIB"]}`,
+	} {
+		name := h[strings.Index(h, `","`)+3 : strings.Index(h, `","`)+6]
+		cases = append(cases, tokenCase{"case 12 header " + name, func(e *env) string {
+			return rawToken("HS256", e.secret, h, e.claimsJSON("alice", time.Minute, ""))
+		}, 401})
+	}
+	for name, h := range map[string]string{
+		"crit":      `{"alg":"HS256","crit":["exp-ext"],"exp-ext":1,"kid":"k1","typ":"at+jwt"}`,
+		"b64 false": `{"alg":"HS256","b64":false,"crit":["b64"],"kid":"k1","typ":"at+jwt"}`,
+		"zip":       `{"alg":"HS256","kid":"k1","typ":"at+jwt","zip":"DEF"}`,
+	} {
+		cases = append(cases, tokenCase{"case 13 " + name, func(e *env) string {
+			return rawToken("HS256", e.secret, h, e.claimsJSON("alice", time.Minute, ""))
+		}, 401})
+	}
+	runTokenCases(t, e, cases)
+	if n := fetched.Load(); n != 0 {
+		t.Errorf("case 12: the guard fetched a key URL %d times", n)
+	}
+
+	t.Run("case 2 HS256 token whose secret is the RSA public key", func(t *testing.T) {
+		priv, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		privDER, _ := x509.MarshalPKCS8PrivateKey(priv)
+		pubDER, _ := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+		pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
+		key, err := ParsePEMKey("rsa1", "RS256", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := newEnv(t, func(c *Config[*testUser]) { c.SigningKey = key })
+		s := re.login("alice")
+		if r := re.do(req{path: "/me", cookie: re.accessCookie(s.access)}); r.status != 200 {
+			t.Fatalf("control: RS256 session got %d", r.status)
+		}
+		for _, h := range []string{`{"alg":"HS256","kid":"rsa1","typ":"at+jwt"}`, `{"alg":"HS256","kid":"rsa1","typ":"JWT"}`, `{"alg":"HS256","typ":"JWT"}`} {
+			forged := rawToken("HS256", pubPEM, h, re.claimsJSON("root", time.Minute, ""))
+			if r := re.do(req{path: "/me", cookie: re.accessCookie(forged)}); r.status != 401 {
+				t.Fatalf("forged %s: status %d", h, r.status)
+			}
+		}
+	})
+
+	t.Run("case 6 and 7 allocation stays flat", func(t *testing.T) {
+		ks := e.a.keys.Load()
+		for name, tok := range map[string]string{
+			"dots":     strings.Repeat(".", 1<<20),
+			"oversize": e.tok(e.claimsJSON("alice", time.Minute, `,"pad":"`+strings.Repeat("x", 8192)+`"`)),
+		} {
+			lines := []string{e.accessCookie(tok)}
+			allocs := testing.AllocsPerRun(20, func() {
+				if _, r := verifyToken(tok, ks.accessVerify, e.a.expect(), e.clock.Now()); r == ReasonNone {
+					t.Fatal("accepted")
+				}
+				readCookies(lines, e.a.accessName, e.a.refreshName)
+			})
+			if allocs != 0 {
+				t.Errorf("%s: %v allocations, want 0 (rejected before decoding)", name, allocs)
+			}
+		}
+	})
+}
+
+const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

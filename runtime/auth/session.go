@@ -1,0 +1,105 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+)
+
+// Login starts a session for subject after the application has checked the
+// credentials: it re-checks the user through Lookup, then sets both cookies. It
+// refuses cross-origin requests (login CSRF) and, on error, writes nothing: answer
+// with ProblemFor(err) or your own error.
+func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject string) error {
+	ctx := r.Context()
+	if err := a.csrf.Check(r); err != nil {
+		d := csrfDenied(err)
+		a.record(ctx, "", d)
+		return d
+	}
+	if subject == "" {
+		return unauthorized(ReasonBadClaims, errors.New("auth: Login with an empty subject"))
+	}
+	u, d := a.lookupUser(ctx, subject)
+	if d != nil {
+		a.record(ctx, "", d)
+		return d
+	}
+	ks := a.keys.Load()
+	now := a.now()
+	access, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, subject, a.rolesOf(u), now, a.cfg.AccessTTL)
+	if err != nil {
+		return internal(ReasonNone, err)
+	}
+	s := &session[U]{sub: subject, user: u, access: access, accessMaxAge: exp.Sub(now), refreshMaxAge: a.cfg.RefreshTTL}
+	if a.cfg.Store == nil {
+		if s.refresh, _, err = mint(ks.refresh, a.cfg.Issuer, a.cfg.Audience, subject, nil, now, a.cfg.RefreshTTL); err != nil {
+			return internal(ReasonNone, err)
+		}
+	} else {
+		s.refresh = randomString(32)
+		rs := RefreshSession{Family: randomString(16), Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
+		if err := a.cfg.Store.Issue(ctx, hashToken(s.refresh), rs); err != nil {
+			d := unavailable(ReasonStoreError, err)
+			a.record(ctx, "", d)
+			return d
+		}
+	}
+	a.setSession(w, s)
+	a.emit(ctx, Event{Kind: EventLogin, Subject: subject})
+	return nil
+}
+
+// Refresh rotates the session explicitly (a client that wants a fresh access
+// token ahead of time). On an unusable refresh token it clears both cookies and
+// returns an error wrapping ErrUnauthorized.
+func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := a.csrf.Check(r); err != nil {
+		d := csrfDenied(err)
+		a.record(ctx, "", d)
+		return d
+	}
+	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
+	var d *denial
+	switch {
+	case j.duplicate:
+		d = unauthorized(ReasonDuplicateCookie, nil)
+	case j.refresh == "":
+		d = unauthorized(ReasonMissing, nil)
+	default:
+		var s *session[U]
+		if s, d = a.refreshWith(ctx, a.keys.Load(), j.refresh); d == nil {
+			a.setSession(w, s)
+			return nil
+		}
+	}
+	a.record(ctx, "", d)
+	if d.clear && j.present {
+		a.clearCookies(w)
+	}
+	return d
+}
+
+// Logout clears both cookies and, with a Store, revokes the refresh token's whole
+// family. Without a store the refresh token stays valid until it expires (it is
+// stateless); the access token always does, which is why AccessTTL is short. A
+// store error is returned (wrapping ErrUnavailable) after the cookies are cleared.
+func (a *Authenticator[U]) Logout(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if err := a.csrf.Check(r); err != nil {
+		d := csrfDenied(err)
+		a.record(ctx, "", d)
+		return d
+	}
+	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
+	a.clearCookies(w)
+	if a.cfg.Store != nil && opaqueOK(j.refresh) && !j.duplicate {
+		if err := a.cfg.Store.RevokeFamily(ctx, hashToken(j.refresh)); err != nil {
+			d := unavailable(ReasonStoreError, err)
+			a.record(ctx, "", d)
+			return d
+		}
+	}
+	a.emit(ctx, Event{Kind: EventLogout})
+	return nil
+}

@@ -1,0 +1,80 @@
+package redisstore
+
+import "github.com/redis/go-redis/v9"
+
+// Key layout, under Options.KeyPrefix (P):
+//
+//	P rt:<hex sha256>  hash  f=family s=subject e=expiry ms [r=rotated-at ms n=next hex]
+//	P rf:<family>      hash  e=latest expiry of any token ms [v=1 once revoked]
+//
+// Every key carries PEXPIREAT of its expiry, so Redis removes it when its token (or the
+// family's last token) dies and nothing piles up. A family key must exist for its
+// tokens to be usable: if Redis evicts it under memory pressure, its tokens fail
+// closed (unknown) instead of escaping a revocation.
+//
+// Times are passed in from the guard's clock as Unix milliseconds; the scripts never
+// read Redis' clock, so every instance judges expiry and grace the same way.
+
+// issueScript records the first token of a family.
+// KEYS[1] token key, KEYS[2] family key; ARGV family, subject, expiry ms.
+// Returns 1, or 0 when the token key already exists.
+var issueScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'f', ARGV[1], 's', ARGV[2], 'e', ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+local fe = tonumber(redis.call('HGET', KEYS[2], 'e') or '0')
+if tonumber(ARGV[3]) > fe then
+  redis.call('HSET', KEYS[2], 'e', ARGV[3])
+  redis.call('PEXPIREAT', KEYS[2], ARGV[3])
+end
+return 1
+`)
+
+// Rotate outcomes, the first element of rotateScript's reply.
+const (
+	rotUnknown = 0 // unknown, expired, or family revoked
+	rotOK      = 1 // rotated now, or a same-successor retry inside grace
+	rotReused  = 2 // rotated earlier: family revoked now
+)
+
+// rotateScript is the atomic check-and-set at the heart of rotation.
+// KEYS[1] old token key, KEYS[2] next token key.
+// ARGV family key prefix, next hex, now ms, grace ms, next expiry ms.
+// Returns {rotUnknown}, or {rotOK or rotReused, family, subject, expiry ms} of the
+// old token.
+var rotateScript = redis.NewScript(`
+local t = redis.call('HMGET', KEYS[1], 'f', 's', 'e', 'r', 'n')
+local now = tonumber(ARGV[3])
+if not t[1] or tonumber(t[3]) <= now then return {0} end
+local fk = ARGV[1] .. t[1]
+local fam = redis.call('HMGET', fk, 'e', 'v')
+if not fam[1] or fam[2] then return {0} end
+if t[4] then
+  if t[5] == ARGV[2] and now - tonumber(t[4]) < tonumber(ARGV[4]) then
+    return {1, t[1], t[2], t[3]}
+  end
+  redis.call('HSET', fk, 'v', '1')
+  return {2, t[1], t[2], t[3]}
+end
+redis.call('HSET', KEYS[1], 'r', ARGV[3], 'n', ARGV[2])
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'f', t[1], 's', t[2], 'e', ARGV[5])
+redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+if tonumber(ARGV[5]) > tonumber(fam[1]) then
+  redis.call('HSET', fk, 'e', ARGV[5])
+  redis.call('PEXPIREAT', fk, ARGV[5])
+end
+return {1, t[1], t[2], t[3]}
+`)
+
+// revokeScript marks the family of a token revoked; the marker keeps the family
+// key's expiry, which outlives every token of the family.
+// KEYS[1] token key; ARGV family key prefix. Returns 1 if a family was found.
+var revokeScript = redis.NewScript(`
+local f = redis.call('HGET', KEYS[1], 'f')
+if not f then return 0 end
+local fk = ARGV[1] .. f
+if redis.call('EXISTS', fk) == 0 then return 0 end
+redis.call('HSET', fk, 'v', '1')
+return 1
+`)
