@@ -36,20 +36,20 @@ func (w Warning) String() string {
 
 // Stable warning codes, one per kind of rewrite.
 const (
-	CodeRenamedType        = "compat-renamed-type"        // a component renamed so Go type names stay unique
-	CodeRenamedField       = "compat-renamed-field"       // a parameter given a distinct Go field name
-	CodeHoistedRef         = "compat-hoisted-ref"         // a $ref into paths or into a schema moved to components
-	CodeHoistedSchema      = "compat-hoisted-schema"      // an inline schema of a shared response moved to components
-	CodeRawJSON            = "compat-raw-json"            // a schema degraded to raw JSON
-	CodeDroppedProperty    = "compat-dropped-property"    // a property whose name cannot appear in Go source
-	CodeDroppedParameter   = "compat-dropped-parameter"   // a parameter whose name cannot appear in Go source
-	CodeDroppedEnum        = "compat-dropped-enum"        // enum values that do not fit the Go type
+	CodeRenamedType        = "compat-renamed-type"         // a component renamed so Go type names stay unique
+	CodeRenamedField       = "compat-renamed-field"        // a parameter given a distinct Go field name
+	CodeHoistedRef         = "compat-hoisted-ref"          // a $ref into paths or into a schema moved to components
+	CodeHoistedSchema      = "compat-hoisted-schema"       // an inline schema of a shared response moved to components
+	CodeRawJSON            = "compat-raw-json"             // a schema degraded to raw JSON
+	CodeDroppedProperty    = "compat-dropped-property"     // a property whose name cannot appear in Go source
+	CodeDroppedParameter   = "compat-dropped-parameter"    // a parameter whose name cannot appear in Go source
+	CodeDroppedEnum        = "compat-dropped-enum"         // enum values that do not fit the Go type
 	CodeDroppedUnionMember = "compat-dropped-union-member" // a duplicate oneOf/anyOf member
-	CodeDroppedMediaType   = "compat-dropped-media-type"  // a request media type that would redeclare a field
-	CodeRecursivePointer   = "compat-recursive-pointer"   // a required self-referencing property made optional
-	CodeWebhook            = "compat-webhook"             // webhook operation ids and schemas kept for oapi-codegen
-	CodeOperationID        = "compat-operation-id"        // an operation id set so an aliased path item resolves
-	CodePath               = "compat-path"                // a path or path parameter rewritten
+	CodeDroppedMediaType   = "compat-dropped-media-type"   // a request media type that would redeclare a field
+	CodeRecursivePointer   = "compat-recursive-pointer"    // a required self-referencing property made optional
+	CodeWebhook            = "compat-webhook"              // webhook operation ids and schemas kept for oapi-codegen
+	CodeOperationID        = "compat-operation-id"         // an operation id set so an aliased path item resolves
+	CodePath               = "compat-path"                 // a path or path parameter rewritten
 )
 
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,

@@ -155,8 +155,8 @@ func isDigits(s string) bool {
 func (p *prep) hoistForeignRefs() {
 	sites := p.schemas()
 	var taken map[string]bool
-	hoisted := map[string]string{}               // old ref -> new ref
-	byValue := map[*openapi3.Schema]string{}     // value -> new ref
+	hoisted := map[string]string{}           // old ref -> new ref
+	byValue := map[*openapi3.Schema]string{} // value -> new ref
 	for _, s := range sites {
 		ref := s.ref
 		if ref.Ref == "" || canonicalSchemaRef.MatchString(ref.Ref) || ref.Value == nil {

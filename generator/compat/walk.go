@@ -75,11 +75,11 @@ func (p *prep) operations() []opSite {
 
 // collector walks the document once and records every schema site.
 type collector struct {
-	sites    []schemaSite
-	refs     []*string // the Ref field of every reference object met
-	seenRef  map[*openapi3.SchemaRef]bool
-	seenVal  map[*openapi3.Schema]bool
-	seenAny  map[any]bool
+	sites   []schemaSite
+	refs    []*string // the Ref field of every reference object met
+	seenRef map[*openapi3.SchemaRef]bool
+	seenVal map[*openapi3.Schema]bool
+	seenAny map[any]bool
 }
 
 // schemas returns every schema site of the document, components first, in a
