@@ -139,17 +139,19 @@ func (p *prep) fixEnumNames() {
 			continue
 		}
 		varnames := make([]any, len(values))
+		var renamed []string
 		for i, val := range values {
 			n := byValue[val]
 			if n == "" {
 				n = codegen.SchemaNameToTypeName(names[i])
 			}
 			if taken[n] {
-				p.warn(v.Origin, CodeRenamedType, "enum value %q of %s would be a constant named like type %s; the constant is %sValue", val, s.where, n, n)
+				renamed = append(renamed, n)
 				n += "Value"
 			}
 			varnames[i] = n
 		}
+		p.warn(v.Origin, CodeRenamedType, "enum constants of %s would be named like other declarations (%s); they get the suffix Value", s.where, quoteList(renamed))
 		if v.Extensions == nil {
 			v.Extensions = map[string]any{}
 		}
