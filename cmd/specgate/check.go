@@ -39,21 +39,9 @@ Exit 0 when the output folder is up to date, 1 on drift or annotation errors,
   specgate check --spec openapi.yaml --out internal/api --package api`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := flags.resolve()
+			cfg, res, err := generateInMemory(cmd, a, &flags, verbose)
 			if err != nil {
 				return err
-			}
-			res, err := generator.Generate(cmd.Context(), cfg)
-			if res != nil {
-				printDiagnostics(a, res.Diagnostics, verbose)
-			}
-			switch {
-			case errors.Is(err, generator.ErrFindings):
-				return findingsErr(nil)
-			case errors.Is(err, generator.ErrLoad):
-				return usageErr(nil)
-			case err != nil:
-				return usageErr(err)
 			}
 			drift, err := compareOutput(a.stdout, cfg.Output, res.Files)
 			if err != nil {

@@ -30,21 +30,9 @@ notices only with -v. Exit 0 fine, 1 annotation findings, 2 usage, I/O or
 load errors.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := flags.resolve()
+			cfg, res, err := generateInMemory(cmd, a, &flags, verbose)
 			if err != nil {
 				return err
-			}
-			res, err := generator.Generate(cmd.Context(), cfg)
-			if res != nil {
-				printDiagnostics(a, res.Diagnostics, verbose)
-			}
-			switch {
-			case errors.Is(err, generator.ErrFindings):
-				return findingsErr(nil)
-			case errors.Is(err, generator.ErrLoad):
-				return usageErr(nil) // the load diagnostic is printed already
-			case err != nil:
-				return usageErr(err)
 			}
 			written, err := generator.Write(cfg.Output, res.Files)
 			for _, p := range written {
@@ -69,4 +57,27 @@ func printDiagnostics(a *app, ds []generator.Diagnostic, verbose bool) {
 		}
 		fmt.Fprintln(a.stderr, d.String())
 	}
+}
+
+// generateInMemory resolves the configuration and runs the generator without
+// touching the disk, printing its diagnostics. The error it returns carries the
+// command's exit code (findings 1, usage, I/O and load errors 2).
+func generateInMemory(cmd *cobra.Command, a *app, flags *configFlags, verbose bool) (generator.Config, *generator.Result, error) {
+	cfg, err := flags.resolve()
+	if err != nil {
+		return cfg, nil, err
+	}
+	res, err := generator.Generate(cmd.Context(), cfg)
+	if res != nil {
+		printDiagnostics(a, res.Diagnostics, verbose)
+	}
+	switch {
+	case errors.Is(err, generator.ErrFindings):
+		return cfg, nil, findingsErr(nil)
+	case errors.Is(err, generator.ErrLoad):
+		return cfg, nil, usageErr(nil) // the load diagnostic is printed already
+	case err != nil:
+		return cfg, nil, usageErr(err)
+	}
+	return cfg, res, nil
 }
