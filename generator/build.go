@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -101,9 +100,13 @@ func (p Position) String() string {
 
 // Route is one operation of the route-auth table.
 type Route struct {
-	Method      string // upper case, e.g. GET
-	Path        string // as written in the document, e.g. /pets/{petId}
-	Pattern     string // net/http.ServeMux path with the base URL, e.g. /v1/pets/{petId}
+	Method  string // upper case, e.g. GET
+	Path    string // as written in the document, e.g. /pets/{petId}
+	Pattern string // net/http.ServeMux path with the base URL, e.g. /v1/pets/{petId}
+	// Registered is the pattern RegisterRoutes hands to ServeMux (without the
+	// method); it differs from Pattern only for a route-adapted route (see
+	// planRoutes in routing.go), e.g. /critics/{type} for /critics/{type}.json.
+	Registered  string
 	OperationID string // as written, or the one generated when it is missing
 	// OperationIDGenerated is true when the document has no operationId here.
 	OperationIDGenerated bool
@@ -119,6 +122,10 @@ type Route struct {
 	SecurityDeclared bool
 	Pos              Position // the operation's method key
 	AuthPos          Position // where Auth was written (zero unless from an annotation)
+
+	// The operation itself: compat may rename its path key before Render.
+	item *openapi3.PathItem
+	op   *openapi3.Operation
 }
 
 // Table is the route-auth table of a document, in spec order: paths in document
@@ -128,6 +135,8 @@ type Route struct {
 type Table struct {
 	BaseURL string // prefixed to every Pattern, "" for none
 	Routes  []Route
+
+	units []*routeUnit // how RegisterRoutes registers Routes (planRoutes)
 }
 
 // BuildOptions tunes Build.
@@ -157,23 +166,24 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 	table := &Table{BaseURL: b.baseURL(opts.BaseURL)}
 
 	root := b.readLevel(t.Extensions, t.Origin, FromRoot, b.fallbackPos())
-	mux := http.NewServeMux()
 	for _, path := range b.pathOrder() {
 		item := t.Paths.Value(path)
 		if item == nil {
 			continue
 		}
 		pathLevel := b.readLevel(item.Extensions, item.Origin, FromPath, b.pos(item.Origin, "paths", path))
+		// One conversion per path, not per operation: it runs a regexp.
+		pattern := table.BaseURL + codegen.SwaggerUriToStdHttpUri(path)
 		for _, method := range operationOrder(item) {
 			op := item.GetOperation(method)
 			if op == nil {
 				continue
 			}
-			r := b.route(table.BaseURL, path, method, item, op, root, pathLevel)
-			b.checkPattern(mux, &r)
+			r := b.route(pattern, path, method, item, op, root, pathLevel)
 			table.Routes = append(table.Routes, r)
 		}
 	}
+	b.diags = append(b.diags, table.plan()...)
 	return table, SortDiagnostics(b.diags)
 }
 
@@ -290,7 +300,7 @@ func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, b
 	return roles, true
 }
 
-func (b *builder) route(base, path, method string, item *openapi3.PathItem, op *openapi3.Operation, root, pathLevel level) Route {
+func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, op *openapi3.Operation, root, pathLevel level) Route {
 	opPos := b.pos(op.Origin, "paths", path, strings.ToLower(method))
 	if op.Origin == nil || op.Origin.Key == nil {
 		opPos = b.pos(nil, "paths", path, strings.ToLower(method))
@@ -299,9 +309,11 @@ func (b *builder) route(base, path, method string, item *openapi3.PathItem, op *
 	r := Route{
 		Method:      method,
 		Path:        path,
-		Pattern:     base + codegen.SwaggerUriToStdHttpUri(path),
+		Pattern:     pattern,
 		OperationID: op.OperationID,
 		Pos:         opPos,
+		item:        item,
+		op:          op,
 	}
 	r.Security, r.SecurityDeclared = securityMode(b.doc.T, op)
 	name := fmt.Sprintf("%s %s", method, path)
@@ -379,21 +391,6 @@ func describeOp(name string, op *openapi3.Operation) string {
 		return fmt.Sprintf("%s (%s)", name, op.OperationID)
 	}
 	return name
-}
-
-// checkPattern registers the route on a throwaway ServeMux, so a pattern that the
-// generated RegisterRoutes would panic on at start-up is an error now, with a position.
-func (b *builder) checkPattern(mux *http.ServeMux, r *Route) {
-	pattern := r.Method + " " + r.Pattern
-	defer func() {
-		if v := recover(); v != nil {
-			msg := registeredAt.ReplaceAllString(fmt.Sprint(v), "")
-			msg = strings.TrimPrefix(msg, "pattern "+strconv.Quote(pattern)+" ")
-			msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", " ")
-			b.diag(r.Pos, Error, CodeRouteConflict, "%s %s: net/http.ServeMux refuses %q: %s", r.Method, r.Path, pattern, msg)
-		}
-	}()
-	mux.Handle(pattern, http.NotFoundHandler())
 }
 
 // securityMode derives a mode from the operation's effective security: none →

@@ -18,8 +18,37 @@ import (
 // (testdata/generate/serve/serve_test.go.txt), which serves the generated routes
 // over httptest with the real runtime/auth: public 200, required without cookies
 // 401, a malformed path parameter without cookies 401 (not 400), a missing role
-// 403, optional without cookies 200. It works offline from the module cache.
+// 403, optional without cookies 200.
 func TestCompileAndServe(t *testing.T) {
+	out := compileAndServeCase(t, "serve")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCompileAndServeAdapted does for the route-adapted case what
+// TestCompileAndServe does for serve: it generates the case into a fresh
+// module (a replace to this checkout), vets it and runs its
+// serve_test.go.txt, which serves every adapted route over httptest with the
+// real runtime/auth: each reached with the right path values, 401 before 400
+// on a protected one, 404 for a path that does not fit, and every operation
+// wrapped once with its own entry.
+func TestCompileAndServeAdapted(t *testing.T) {
+	out := compileAndServeCase(t, "route-adapted")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// compileAndServeCase generates testdata/generate/<name> into a temporary
+// module with the case's serve_test.go.txt, runs go vet and go test -v on it,
+// and returns the test output.
+func compileAndServeCase(t *testing.T, name string) string {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the go command is needed: %v", err)
@@ -28,7 +57,7 @@ func TestCompileAndServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caseDir := filepath.Join(checkout, "testdata", "generate", "serve")
+	caseDir := filepath.Join(checkout, "testdata", "generate", name)
 	mod := t.TempDir()
 
 	cfg := caseConfig(t, caseDir)
@@ -65,10 +94,5 @@ func TestCompileAndServe(t *testing.T) {
 		return string(out)
 	}
 	goCmd("vet", "./...")
-	out := goCmd("test", "-count=1", "-v", "./...")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
-	}
+	return goCmd("test", "-count=1", "-v", "./...")
 }

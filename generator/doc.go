@@ -34,9 +34,20 @@
 //     generated from the method and path (GET /pets/{id} → GetPetsId) and used in the
 //     table. Duplicate operationIds, and distinct ones that become the same Go method
 //     name, are errors.
-//   - Patterns that net/http.ServeMux would refuse at start-up (two paths that match
-//     the same requests) are errors with a position, found by registering every
-//     pattern on a throwaway ServeMux.
+//   - Every operation is reachable even where net/http.ServeMux cannot take its
+//     path as written (see routing.go): a wildcard inside a segment
+//     (/critics/{type}.json), a query string in the path, a parameter written
+//     twice, or paths ServeMux refuses side by side. RegisterRoutes then registers
+//     a wider pattern with a generated adapter in front of g.Wrap that checks the
+//     rest of the path (404 when it does not fit) and sets the path values;
+//     conflicting routes share one pattern whose handler tries its few members,
+//     most specific first, then in document order. Each such route gets a
+//     route-adapted warning, Route.Registered and auth.Route.Pattern name the
+//     registered pattern, and routes registered as written are generated exactly
+//     as before. A route that an earlier one shadows entirely (paths differing
+//     only in parameter names) is a route-shadowed warning; only a path ServeMux
+//     cannot parse at all is a route-conflict error. The plan is checked by
+//     registering it on a throwaway ServeMux.
 //   - Unknown x-auth-* extensions are warnings: a typo there silently changes access.
 //   - Config.BaseURL prefixes every pattern; "servers" takes the path of the first
 //     server URL with its variables at their defaults. RegisterRoutesWithOptions

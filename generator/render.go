@@ -98,12 +98,18 @@ func renderAPI(doc *Document, table *Table, cfg Config) ([]byte, []string, []Dia
 	// the names back so routes.gen.go calls exactly the wrapper methods it made.
 	handlers := make([]string, len(table.Routes))
 	for i, r := range table.Routes {
-		item := doc.T.Paths.Value(r.Path)
-		if item == nil || item.GetOperation(r.Method) == nil {
+		// Build kept the operation: compat may have moved it to another path key.
+		item, op := r.item, r.op
+		if op == nil {
+			if item = doc.T.Paths.Value(r.Path); item != nil {
+				op = item.GetOperation(r.Method)
+			}
+		}
+		if op == nil {
 			return nil, nil, diags, fmt.Errorf("%w: %s %s disappeared before oapi-codegen ran", ErrRender, r.Method, r.Path)
 		}
 		handlers[i] = r.GoName
-		if id := item.GetOperation(r.Method).OperationID; !strings.HasPrefix(item.Ref, "#/paths/") && id != "" {
+		if id := op.OperationID; !strings.HasPrefix(item.Ref, "#/paths/") && id != "" {
 			handlers[i] = id
 		}
 	}
@@ -113,8 +119,13 @@ func renderAPI(doc *Document, table *Table, cfg Config) ([]byte, []string, []Dia
 	if loc == nil {
 		return nil, nil, diags, fmt.Errorf("%w: oapi-codegen output has no Code generated line", ErrRender)
 	}
-	api := Header + "\n\n" + out[:loc[0]] + out[loc[1]:]
-	return []byte(api), handlers, diags, nil
+	// One copy of the (multi-megabyte) output, not a string concatenation and
+	// then a conversion to bytes.
+	api := make([]byte, 0, len(Header)+2+len(out)-(loc[1]-loc[0]))
+	api = append(api, Header+"\n\n"...)
+	api = append(api, out[:loc[0]]...)
+	api = append(api, out[loc[1]:]...)
+	return api, handlers, diags, nil
 }
 
 type routeData struct {
@@ -126,12 +137,17 @@ func renderRoutes(table *Table, handlers []string, pkg string) ([]byte, error) {
 	data := struct {
 		Package, BaseURL string
 		Routes           []routeData
-	}{Package: pkg, BaseURL: table.BaseURL}
+		registrations    // how they are registered (routing.go)
+	}{Package: pkg, BaseURL: table.BaseURL, Routes: make([]routeData, 0, len(table.Routes))}
+	if table.units == nil { // a Table not made by Build
+		table.plan()
+	}
+	data.registrations = table.registrations(handlers)
 	for i, r := range table.Routes {
 		data.Routes = append(data.Routes, routeData{
 			Method:      r.Method,
-			Pattern:     r.Pattern,
-			Path:        strings.TrimPrefix(r.Pattern, table.BaseURL),
+			Pattern:     r.Registered,
+			Path:        strings.TrimPrefix(r.Registered, table.BaseURL),
 			OperationID: r.OperationID,
 			Mode:        r.Auth.GoName(),
 			Handler:     handlers[i],
@@ -139,6 +155,7 @@ func renderRoutes(table *Table, handlers []string, pkg string) ([]byte, error) {
 		})
 	}
 	var buf bytes.Buffer
+	buf.Grow(2048 + 200*len(data.Routes)) // about a line per route, twice over
 	if err := routesTemplate().Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("%w: routes template: %w", ErrRender, err)
 	}

@@ -61,10 +61,12 @@ func Prepare(doc *openapi3.T) []Warning {
 	}
 	p := &prep{doc: doc}
 	// Order matters: names and refs first (later passes look components up
-	// by name), raw-JSON degradation last (it sees the final shapes).
-	p.normalize()
+	// by name), raw-JSON degradation last (it sees the final shapes). The
+	// path passes read no schemas, so normalize may follow them: it then
+	// shares its document walk with the passes after it (see collect).
 	p.fixPathItemAliases()
 	p.fixPaths()
+	p.normalize()
 	p.hoistForeignRefs()
 	p.fixWebhooks()
 	p.fixText()
@@ -100,6 +102,8 @@ func Prepare(doc *openapi3.T) []Warning {
 type prep struct {
 	doc   *openapi3.T
 	warns []Warning
+	walk  *collector // cached document walk, see collect
+	ops   []opSite   // cached operations, see operations
 }
 
 // warn records a warning positioned at origin (nil allowed).
@@ -144,9 +148,13 @@ func (p *prep) normalize() {
 		if len(v.AnyOf) == 0 {
 			v.AnyOf = nil
 		}
+		n := len(v.AllOf) + len(v.OneOf) + len(v.AnyOf)
 		v.AllOf = dropNil(v.AllOf)
 		v.OneOf = dropNil(v.OneOf)
 		v.AnyOf = dropNil(v.AnyOf)
+		if len(v.AllOf)+len(v.OneOf)+len(v.AnyOf) != n {
+			p.invalidate() // the walk met the dropped members
+		}
 	}
 }
 

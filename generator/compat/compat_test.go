@@ -178,3 +178,43 @@ components:
 		_ = compat.Prepare(doc)
 	})
 }
+
+// Prepare reuses one document walk across passes; a pass that moves a schema
+// must make the next pass walk again, or its messages would name the old place.
+func TestPrepareRewalksAfterHoist(t *testing.T) {
+	doc := load(t, `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  kind: {type: integer, enum: [1, "x"]}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/paths/~1a/get/responses/200/content/application~1json/schema"}
+`)
+	var got string
+	for _, w := range compat.Prepare(doc) {
+		if w.Code == compat.CodeDroppedEnum {
+			got = w.Message
+		}
+	}
+	if want := "enum of #/components/schemas/a/properties/kind has values"; !strings.HasPrefix(got, want) {
+		t.Fatalf("dropped-enum warning = %q, want prefix %q", got, want)
+	}
+	generate(t, doc)
+}

@@ -192,6 +192,7 @@ func (p *prep) dedupeUnions() {
 				}
 				if seen[key] {
 					p.warn(schemaOrigin(m), CodeDroppedUnionMember, "union %s lists %s twice; the repeat is dropped", s.where, describeRef(m))
+					p.invalidate()
 					continue
 				}
 				seen[key] = true

@@ -111,6 +111,7 @@ func (p *prep) fixTypeNames() {
 	if len(renames) == 0 {
 		return
 	}
+	p.invalidate() // components moved to new keys
 	for _, r := range p.refFields() {
 		if nr, ok := renames[*r]; ok {
 			*r = nr

@@ -3,6 +3,7 @@ package compat
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -54,6 +55,49 @@ func cleanParamName(s string) string {
 	return b.String()
 }
 
+// PathKey is the key under which fixPaths generates the path item written as
+// key: without a query string, with quotes and control characters
+// percent-encoded, with template names cleaned. The generator registers routes
+// from it, so they match what oapi-codegen's wrapper reads.
+func PathKey(key string) string {
+	k, _, _, _ := pathKey(key)
+	return k
+}
+
+// pathKey computes PathKey, the template names it renamed (old → clean), the
+// query string written into the path and the names it holds.
+func pathKey(key string) (newKey string, renamed map[string]string, query string, queryNames []string) {
+	newKey = key
+	if i := strings.IndexByte(newKey, '?'); i >= 0 && !inBraces(newKey, i) {
+		query = newKey[i:]
+		for _, m := range pathParamRE.FindAllStringSubmatch(query, -1) {
+			queryNames = append(queryNames, m[1])
+		}
+		newKey = newKey[:i]
+	}
+	// Clean template names, then escape the literal text between them.
+	renamed = map[string]string{}
+	var b strings.Builder
+	last := 0
+	for _, loc := range pathParamRE.FindAllStringSubmatchIndex(newKey, -1) {
+		b.WriteString(escapePathText(newKey[last:loc[0]]))
+		whole := newKey[loc[0]:loc[1]]
+		name := newKey[loc[2]:loc[3]]
+		if clean := cleanParamName(name); clean != name {
+			renamed[name] = clean
+			whole = strings.Replace(whole, name, clean, 1)
+		}
+		b.WriteString(whole)
+		last = loc[1]
+	}
+	b.WriteString(escapePathText(newKey[last:]))
+	newKey = b.String()
+	if newKey == "" {
+		newKey = "/"
+	}
+	return newKey, renamed, query, queryNames
+}
+
 // fixPaths rewrites path keys oapi-codegen cannot generate: a query string
 // written into the path, quotes or control characters, template parameters
 // that are not declared (or declared ones missing from the template).
@@ -67,40 +111,19 @@ func (p *prep) fixPaths() {
 		if item == nil {
 			continue
 		}
-		newKey := key
-		if i := strings.IndexByte(newKey, '?'); i >= 0 && !inBraces(newKey, i) {
-			newKey = newKey[:i]
-		}
-		// Clean template names, then escape the literal text between them.
-		renamed := map[string]string{}
-		var b strings.Builder
-		last := 0
-		for _, loc := range pathParamRE.FindAllStringSubmatchIndex(newKey, -1) {
-			b.WriteString(escapePathText(newKey[last:loc[0]]))
-			whole := newKey[loc[0]:loc[1]]
-			name := newKey[loc[2]:loc[3]]
-			if clean := cleanParamName(name); clean != name {
-				renamed[name] = clean
-				whole = strings.Replace(whole, name, clean, 1)
-			}
-			b.WriteString(whole)
-			last = loc[1]
-		}
-		b.WriteString(escapePathText(newKey[last:]))
-		newKey = b.String()
-		if newKey == "" {
-			newKey = "/"
-		}
+		newKey, renamed, query, queryNames := pathKey(key)
 		if newKey != key {
 			if p.doc.Paths.Value(newKey) != nil {
-				p.doc.Paths.Delete(key)
-				p.warn(item.Origin, CodePath, "path %q cannot be generated as written and %q already exists; dropped", key, newKey)
-				continue
+				// Keep the operations (the route table refers to them): the
+				// key only has to be unique, and oapi-codegen reads no
+				// parameters from the text after '?' once its braces are gone.
+				newKey = uniqueKey(p.doc.Paths, newKey+strings.NewReplacer("{", "", "}", "").Replace(escapePathText(query)))
 			}
 			p.doc.Paths.Delete(key)
 			p.doc.Paths.Set(newKey, item)
 			p.warn(item.Origin, CodePath, "path %q cannot be generated as written; generated as %q", key, newKey)
 		}
+		p.queryParams(key, newKey, item, queryNames)
 		for old, clean := range renamed {
 			renameParam := func(params openapi3.Parameters) {
 				for _, prm := range params {
@@ -115,6 +138,44 @@ func (p *prep) fixPaths() {
 			}
 		}
 		p.declarePathParams(newKey, item)
+	}
+}
+
+// uniqueKey returns key, or key with a number appended when paths has it.
+func uniqueKey(paths *openapi3.Paths, key string) string {
+	k := key
+	for i := 2; paths.Value(k) != nil; i++ {
+		k = fmt.Sprintf("%s%d", key, i)
+	}
+	return k
+}
+
+// queryParams turns the path parameters named only in the query string written
+// into a path (/rides?page={page}) into query parameters, which is where the
+// client sends them; the route is registered without the query string. Shared
+// ($ref) parameters are copied, not changed.
+func (p *prep) queryParams(key, newKey string, item *openapi3.PathItem, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	inPath := map[string]bool{}
+	for _, m := range pathParamRE.FindAllStringSubmatch(newKey, -1) {
+		inPath[m[1]] = true
+	}
+	move := func(params openapi3.Parameters, where string) {
+		for i, prm := range params {
+			if prm == nil || prm.Value == nil || prm.Value.In != openapi3.ParameterInPath || inPath[prm.Value.Name] || !slices.Contains(names, prm.Value.Name) {
+				continue
+			}
+			v := *prm.Value
+			v.In = openapi3.ParameterInQuery
+			params[i] = &openapi3.ParameterRef{Value: &v}
+			p.warn(prm.Value.Origin, CodePath, "path parameter %q of %s is written in the query string of %q; generated as a query parameter", v.Name, where, key)
+		}
+	}
+	move(item.Parameters, "the path item")
+	for _, method := range sortedOps(item) {
+		move(item.GetOperation(method).Parameters, method)
 	}
 }
 

@@ -68,7 +68,7 @@ func componentName(ref string) string {
 	if !canonicalSchemaRef.MatchString(ref) {
 		return ""
 	}
-	return strings.NewReplacer("~1", "/", "~0", "~").Replace(strings.TrimPrefix(ref, "#/components/schemas/"))
+	return unescape(strings.TrimPrefix(ref, "#/components/schemas/"))
 }
 
 // resolveComponent follows component aliases (a component that is a $ref).

@@ -92,6 +92,7 @@ func (p *prep) addSchema(taken map[string]bool, base string, value *openapi3.Sch
 	}
 	name := freeName(taken, sanitizeKey(base))
 	p.doc.Components.Schemas[name] = &openapi3.SchemaRef{Value: value}
+	p.invalidate()
 	return name, "#/components/schemas/" + name
 }
 
@@ -110,7 +111,7 @@ func nameFromRef(ref string) string {
 	file, frag, _ := strings.Cut(ref, "#")
 	var toks []string
 	for _, t := range strings.Split(frag, "/") {
-		t = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		t = unescape(t)
 		if u, err := url.PathUnescape(t); err == nil {
 			t = u
 		}
@@ -253,7 +254,7 @@ func (p *prep) fixPathItemAliases() {
 		if item == nil || !strings.HasPrefix(item.Ref, "#/paths/") {
 			continue
 		}
-		target := strings.NewReplacer("~1", "/", "~0", "~").Replace(strings.TrimPrefix(item.Ref, "#/paths/"))
+		target := unescape(strings.TrimPrefix(item.Ref, "#/paths/"))
 		canon := m[target]
 		if canon == nil {
 			continue

@@ -86,6 +86,7 @@ func (p *prep) fixAnyResponses() {
 					// Written with fmt.Sprint: a string carries any text.
 					seen[media] = true
 					media.Schema = &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}
+					p.invalidate()
 					continue
 				}
 				if !isJSON(mt) || !isAny(media.Schema) && !isRawJSON(media.Schema) {
@@ -97,6 +98,7 @@ func (p *prep) fixAnyResponses() {
 					origin = schemaOrigin(media.Schema)
 				}
 				media.Schema = &openapi3.SchemaRef{Value: &openapi3.Schema{Extensions: rawJSONExtensions(rawJSONType)}}
+				p.invalidate()
 				p.warn(origin, CodeRawJSON, "%s %s response %s %s has no typed schema; its body is raw JSON (%s)", op.method, op.key, code, mt, rawJSONType)
 			}
 		}
@@ -152,6 +154,7 @@ func (p *prep) hoistResponseSchemas() {
 			newName, ref := p.addSchema(taken, base, media.Schema.Value)
 			p.warn(schemaOrigin(media.Schema), CodeHoistedSchema, "inline %s schema of %s %q needs named types; generated as %s", mt, kind, name, newName)
 			media.Schema = &openapi3.SchemaRef{Ref: ref, Value: media.Schema.Value}
+			p.invalidate() // a new SchemaRef, not the one the walk met
 		}
 	}
 	for _, name := range sortedKeys(c.Responses) {
@@ -195,6 +198,7 @@ func (p *prep) fixRequestBodies() {
 		for _, mt := range other[1:] {
 			p.warn(rb.Value.Content[mt].Origin, CodeDroppedMediaType, "request body of %s %s: %q would share the raw Body field with %q; dropped from the generated code", op.method, op.key, mt, other[0])
 			delete(rb.Value.Content, mt)
+			p.invalidate()
 		}
 	}
 }

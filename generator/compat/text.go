@@ -31,6 +31,7 @@ func (p *prep) fixText() {
 			for _, name := range untaggable {
 				if badText(name) {
 					delete(v.Properties, name)
+					p.invalidate()
 					v.Required = without(v.Required, name)
 				}
 			}
@@ -55,6 +56,7 @@ func (p *prep) fixText() {
 			for _, prm := range *params {
 				if prm != nil && prm.Value != nil && prm.Value.In != openapi3.ParameterInPath && badText(prm.Value.Name) {
 					p.warn(prm.Value.Origin, CodeDroppedParameter, "%s parameter %q of %s cannot be written in Go source; not generated", prm.Value.In, prm.Value.Name, where)
+					p.invalidate()
 					continue
 				}
 				out = append(out, prm)
@@ -114,6 +116,7 @@ func (p *prep) fixMediaKeys(content openapi3.Content, where string) {
 		if strings.IndexFunc(k, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 			p.warn(content[k].Origin, CodeDroppedMediaType, "media type %q of %s has control characters; dropped", k, where)
 			delete(content, k)
+			p.invalidate()
 		}
 	}
 }

@@ -46,9 +46,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// operations lists every operation under paths, then under webhooks.
+// operations lists every operation under paths, then under webhooks. Like
+// the schema walk, the list is kept until a pass calls invalidate.
 func (p *prep) operations() []opSite {
-	var out []opSite
+	if p.ops == nil {
+		p.ops = p.listOperations()
+	}
+	return p.ops
+}
+
+func (p *prep) listOperations() []opSite {
+	out := []opSite{} // non-nil: an empty list is cached too
 	if p.doc.Paths != nil {
 		m := p.doc.Paths.Map()
 		for _, path := range sortedKeys(m) {
@@ -76,10 +84,15 @@ func (p *prep) operations() []opSite {
 // collector walks the document once and records every schema site.
 type collector struct {
 	sites   []schemaSite
-	refs    []*string // the Ref field of every reference object met
+	refs    []*string    // the Ref field of every reference object met
+	vals    []schemaSite // sites of distinct values, built on first use
 	seenRef map[*openapi3.SchemaRef]bool
 	seenVal map[*openapi3.Schema]bool
 	seenAny map[any]bool
+}
+
+func newCollector() *collector {
+	return &collector{seenRef: map[*openapi3.SchemaRef]bool{}, seenVal: map[*openapi3.Schema]bool{}, seenAny: map[any]bool{}}
 }
 
 // schemas returns every schema site of the document, components first, in a
@@ -89,8 +102,26 @@ func (p *prep) schemas() []schemaSite { return p.collect().sites }
 // refFields returns the Ref field of every reference object in the document.
 func (p *prep) refFields() []*string { return p.collect().refs }
 
+// collect returns the walk of the document, reusing the previous one: most
+// passes only change values the walk does not look at (refs, enums,
+// extensions, required lists), and walking a large document once per pass
+// cost more than all the passes together. A pass that changes what the walk
+// visits or where it meets it (adds, removes, renames or replaces a
+// component, path, operation, parameter, media type, property or union
+// member) must call invalidate.
 func (p *prep) collect() *collector {
-	c := &collector{seenRef: map[*openapi3.SchemaRef]bool{}, seenVal: map[*openapi3.Schema]bool{}, seenAny: map[any]bool{}}
+	if p.walk == nil {
+		p.walk = p.walkDoc()
+	}
+	return p.walk
+}
+
+// invalidate drops the cached walk and operation list; the next collect or
+// operations call reads the document again.
+func (p *prep) invalidate() { p.walk, p.ops = nil, nil }
+
+func (p *prep) walkDoc() *collector {
+	c := newCollector()
 	doc := p.doc
 	if comp := doc.Components; comp != nil {
 		for _, k := range sortedKeys(comp.Schemas) {
@@ -135,8 +166,28 @@ func (p *prep) collect() *collector {
 	return c
 }
 
+// pointerEscaper and pointerUnescaper encode and decode one JSON pointer
+// token (RFC 6901). Built once: a Replacer compiles its tables on first use.
+var (
+	pointerEscaper   = strings.NewReplacer("~", "~0", "/", "~1")
+	pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
+// escape encodes s as a JSON pointer token. Most keys have nothing to
+// escape and are returned as they are, without an allocation.
 func escape(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return pointerEscaper.Replace(s)
+}
+
+// unescape decodes a JSON pointer token.
+func unescape(s string) string {
+	if strings.IndexByte(s, '~') < 0 {
+		return s
+	}
+	return pointerUnescaper.Replace(s)
 }
 
 func (c *collector) pathItem(item *openapi3.PathItem, where string) {
@@ -307,14 +358,19 @@ func (c *collector) callback(cb *openapi3.CallbackRef, where string) {
 
 // values returns one site per distinct schema value (the first met).
 func (p *prep) values() []schemaSite {
-	seen := map[*openapi3.Schema]bool{}
-	var out []schemaSite
-	for _, s := range p.schemas() {
+	c := p.collect()
+	if c.vals != nil {
+		return c.vals
+	}
+	seen := make(map[*openapi3.Schema]bool, len(c.sites))
+	out := []schemaSite{} // non-nil: an empty result is cached too
+	for _, s := range c.sites {
 		if s.ref.Value == nil || seen[s.ref.Value] {
 			continue
 		}
 		seen[s.ref.Value] = true
 		out = append(out, s)
 	}
+	c.vals = out
 	return out
 }

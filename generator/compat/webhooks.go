@@ -37,7 +37,7 @@ func (p *prep) fixWebhooks() {
 		}
 	}
 	// Does any webhook refer to a component?
-	c := &collector{seenRef: map[*openapi3.SchemaRef]bool{}, seenVal: map[*openapi3.Schema]bool{}, seenAny: map[any]bool{}}
+	c := newCollector()
 	for _, name := range sortedKeys(p.doc.Webhooks) {
 		c.pathItem(p.doc.Webhooks[name], "#/webhooks/"+name)
 	}
@@ -74,5 +74,6 @@ func (p *prep) fixWebhooks() {
 	}
 	cb.Set("{$webhook}", &openapi3.PathItem{Post: self})
 	p.doc.Components.Callbacks[keeperName] = &openapi3.CallbackRef{Value: cb}
+	p.invalidate()
 	p.warn(nil, CodeWebhook, "components used only by webhooks are kept by component callback %q", keeperName)
 }

@@ -1,0 +1,711 @@
+package generator
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/specgate/specgate/generator/compat"
+)
+
+// Diagnostic codes of route planning (warnings; stable like the others).
+const (
+	// CodeRouteAdapted marks a route that net/http.ServeMux cannot register as
+	// written and that RegisterRoutes reaches through a generated adapter.
+	CodeRouteAdapted = "route-adapted"
+	// CodeRouteShadowed marks a route that can never be reached: an earlier
+	// route matches every request it matches (two paths differing only in
+	// parameter names). It is still wired, so the code compiles.
+	CodeRouteShadowed = "route-shadowed"
+)
+
+// How routes that ServeMux cannot take as written are registered (see
+// planRoutes): every operation still gets its own g.Wrap(route, handler), and
+// the adapter in front of it only looks at the path, so a request that fits no
+// operation is a 404 before any auth, and auth still runs before binding.
+//
+//   - a wildcard inside a segment (/critics/{type}.json) is registered as a
+//     whole-segment wildcard (/critics/{type}); the adapter checks the literal
+//     text around it and sets the parameter to the inner text;
+//   - a query string written into the path (/rides?page={page}) is left out of
+//     the pattern; compat makes its parameters query parameters;
+//   - a parameter written twice (/a/{id}/b/{id}) gets a fresh wildcard name the
+//     second time, and the adapter checks both values are equal;
+//   - patterns ServeMux refuses side by side (neither is more specific, or the
+//     same twice) are grouped: one pattern covering them all is registered, and
+//     its handler tries the group's few members, most specific first, then in
+//     document order, each member checking its own literal segments.
+
+// pathSeg is one segment of an operation's path, as ServeMux would see it.
+type pathSeg struct {
+	lit    bool
+	raw    string   // literal as written in the pattern (escaped), e.g. {$} for the final empty segment
+	val    string   // literal, unescaped: what the request's segment must equal
+	text   []string // wildcards: literal text around the parameters, unescaped; len(params)+1
+	params []string // wildcards: the parameter names, as oapi-codegen's wrapper reads them
+}
+
+// plain reports whether s is a whole-segment wildcard.
+func (s pathSeg) plain() bool {
+	return !s.lit && len(s.params) == 1 && s.text[0] == "" && s.text[1] == ""
+}
+
+// regSeg is a segment of a registered pattern: a literal or a wildcard name.
+type regSeg struct {
+	lit       bool
+	raw, val  string
+	name      string
+	fromParam string // the single parameter a wildcard stands for, when it does
+}
+
+// segRule is one check an adapter makes: the value of the pattern's wildcard
+// must consist of text around params; the params are then set as path values.
+// A rule with no params checks a literal segment.
+type segRule struct {
+	wildcard string
+	text     []string
+	params   []string
+}
+
+// routeShape is a route's path split for planning.
+type routeShape struct {
+	method  string
+	segs    []pathSeg
+	reg     []regSeg // registered alone
+	query   bool     // a query string was left out
+	inSeg   []string // parameters written inside a segment
+	twice   []string // parameters written more than once
+	invalid bool     // not a path ServeMux can take at all; registered as is
+	pattern string   // the pattern as is, for invalid shapes
+}
+
+// routeUnit is one mux.Handle call of RegisterRoutes.
+type routeUnit struct {
+	method  string
+	path    string      // without the base URL
+	reg     []regSeg    // path, split
+	members []int       // indexes into Table.Routes, in the order they are tried
+	rules   [][]segRule // per member; all nil (and one member) for a plain registration
+}
+
+// plain reports whether u is registered exactly as today's routes are: one
+// operation, no adapter.
+func (u *routeUnit) plain() bool { return len(u.members) == 1 && len(u.rules[0]) == 0 }
+
+var braceParam = regexp.MustCompile(`\{([^{}]*)\}`)
+
+// shape splits r's path. The path is taken as compat generates it (no query
+// string, quotes escaped), in ServeMux syntax with oapi-codegen's sanitised
+// parameter names, which are what its wrapper reads with r.PathValue.
+func shape(r Route) routeShape {
+	sh := routeShape{method: r.Method}
+	key := compat.PathKey(r.Path)
+	sh.query = key != r.Path && strings.Contains(r.Path, "?") && !strings.Contains(key, "?")
+	std := codegen.SwaggerUriToStdHttpUri(key)
+	sh.pattern = std
+	if !strings.HasPrefix(std, "/") {
+		sh.invalid = true
+		return sh
+	}
+	seen := map[string]int{}
+	for i, s := range strings.Split(std[1:], "/") {
+		if s == "{$}" && i == strings.Count(std, "/")-1 {
+			sh.segs = append(sh.segs, pathSeg{lit: true, raw: s})
+			continue
+		}
+		locs := braceParam.FindAllStringSubmatchIndex(s, -1)
+		if len(locs) == 0 {
+			if strings.ContainsAny(s, "{}") {
+				sh.invalid = true
+			}
+			sh.segs = append(sh.segs, pathSeg{lit: true, raw: s, val: unescape(s)})
+			continue
+		}
+		seg := pathSeg{}
+		last := 0
+		for _, loc := range locs {
+			name := s[loc[2]:loc[3]]
+			if name == "" || name == "$" || strings.HasSuffix(name, "...") {
+				sh.invalid = true
+			}
+			seg.text = append(seg.text, unescape(s[last:loc[0]]))
+			seg.params = append(seg.params, name)
+			if seen[name]++; seen[name] == 2 {
+				sh.twice = append(sh.twice, name)
+			}
+			last = loc[1]
+		}
+		seg.text = append(seg.text, unescape(s[last:]))
+		if strings.ContainsAny(strings.Join(seg.text, ""), "{}") {
+			sh.invalid = true
+		}
+		if !seg.plain() {
+			sh.inSeg = append(sh.inSeg, seg.params...)
+		}
+		sh.segs = append(sh.segs, seg)
+	}
+	// Registered alone: in-segment and repeated parameters get whole-segment
+	// wildcards of their own.
+	used := map[string]bool{}
+	for _, s := range sh.segs {
+		used = addNames(used, s.params...)
+	}
+	taken := map[string]bool{}
+	for i, s := range sh.segs {
+		if s.lit {
+			sh.reg = append(sh.reg, regSeg{lit: true, raw: s.raw, val: s.val})
+			continue
+		}
+		name := s.params[0]
+		if len(s.params) > 1 || taken[name] {
+			name = freshName(i, used, taken)
+		}
+		taken[name] = true
+		rs := regSeg{name: name}
+		if len(s.params) == 1 {
+			rs.fromParam = s.params[0]
+		}
+		sh.reg = append(sh.reg, rs)
+	}
+	return sh
+}
+
+func addNames(m map[string]bool, names ...string) map[string]bool {
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// freshName is a wildcard name for segment i that no parameter of the route(s)
+// and no other wildcard of the pattern uses.
+func freshName(i int, used, taken map[string]bool) string {
+	name := "seg" + strconv.Itoa(i+1)
+	for used[name] || taken[name] {
+		name += "_"
+	}
+	return name
+}
+
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+func joinReg(reg []regSeg) string {
+	var b strings.Builder
+	for _, s := range reg {
+		b.WriteByte('/')
+		if s.lit {
+			b.WriteString(s.raw)
+		} else {
+			b.WriteString("{" + s.name + "}")
+		}
+	}
+	if b.Len() == 0 {
+		return "/"
+	}
+	return b.String()
+}
+
+// methodsOverlap reports whether requests of one method can reach both
+// patterns: GET patterns serve HEAD too.
+func methodsOverlap(a, b string) bool {
+	return a == b || (a == http.MethodGet && b == http.MethodHead) || (a == http.MethodHead && b == http.MethodGet)
+}
+
+// methodWithin reports whether every request a serves by method, b serves too.
+func methodWithin(a, b string) bool {
+	return a == b || (a == http.MethodHead && b == http.MethodGet)
+}
+
+// regWithin reports whether every path pattern a matches, b matches too.
+func regWithin(a, b []regSeg) bool {
+	for i := range a {
+		if b[i].lit && (!a[i].lit || a[i].val != b[i].val) {
+			return false
+		}
+	}
+	return true
+}
+
+// conflicts reports whether ServeMux refuses patterns a and b side by side:
+// they match some request in common and neither is more specific.
+func conflicts(am string, a []regSeg, bm string, b []regSeg) bool {
+	if len(a) != len(b) || !methodsOverlap(am, bm) {
+		return false
+	}
+	for i := range a {
+		if a[i].lit && b[i].lit && a[i].val != b[i].val {
+			return false
+		}
+	}
+	aIn := methodWithin(am, bm) && regWithin(a, b)
+	bIn := methodWithin(bm, am) && regWithin(b, a)
+	return aIn == bIn
+}
+
+// segWithin reports whether every segment value a accepts, b accepts too
+// (approximately for several parameters in one segment: then only the same
+// text, or a literal that fits).
+func segWithin(a, b pathSeg) bool {
+	switch {
+	case b.lit:
+		return a.lit && a.val == b.val
+	case a.lit:
+		_, ok := matchSeg(a.val, b, nil, nil)
+		return ok
+	case len(b.params) == 1:
+		return strings.HasPrefix(a.text[0], b.text[0]) && strings.HasSuffix(a.text[len(a.text)-1], b.text[1])
+	}
+	return strings.Join(a.text, "\x00") == strings.Join(b.text, "\x00") && len(a.params) == len(b.params)
+}
+
+// shapeWithin reports whether every request a matches, b matches too
+// (ignoring the equality of repeated parameters).
+func shapeWithin(a, b routeShape) bool {
+	if !methodWithin(a.method, b.method) || len(a.segs) != len(b.segs) {
+		return false
+	}
+	for i := range a.segs {
+		if !segWithin(a.segs[i], b.segs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchSeg is the adapter's check of one segment value against seg, in Go:
+// the same algorithm as specgateMatch in routes.tmpl. Each parameter takes a
+// non-empty value, as short as possible except the last; values of repeated
+// parameters must be equal (names/values carry those already taken).
+func matchSeg(v string, seg pathSeg, names, values []string) ([]string, bool) {
+	v, ok := strings.CutPrefix(v, seg.text[0])
+	if !ok {
+		return nil, false
+	}
+	if len(seg.params) == 0 {
+		return values, v == ""
+	}
+	for i, name := range seg.params {
+		var val string
+		if i == len(seg.params)-1 {
+			if val, ok = strings.CutSuffix(v, seg.text[i+1]); !ok {
+				return nil, false
+			}
+		} else {
+			if v == "" {
+				return nil, false
+			}
+			j := strings.Index(v[1:], seg.text[i+1])
+			if j < 0 {
+				return nil, false
+			}
+			val, v = v[:j+1], v[j+1+len(seg.text[i+1]):]
+		}
+		if val == "" {
+			return nil, false
+		}
+		for k, n := range names {
+			if n == name && values[k] != val {
+				return nil, false
+			}
+		}
+		names, values = append(names, name), append(values, val)
+	}
+	return values, true
+}
+
+// planRoutes decides how RegisterRoutes registers each route of table: the
+// units in registration order, each route's registered pattern (with the base
+// URL), and a route-adapted warning per route that is not registered as
+// written, or a route-conflict error for a path that cannot be registered at
+// all. Routes in conflict are found by comparing patterns only within groups of
+// the same length; the result is checked on a throwaway ServeMux.
+func planRoutes(routes []Route, base string) ([]*routeUnit, []string, []Diagnostic) {
+	shapes := make([]routeShape, len(routes))
+	byPath := map[string]routeShape{} // the operations of a path share its shape
+	for i, r := range routes {
+		sh, ok := byPath[r.Path]
+		if !ok {
+			sh = shape(r)
+			byPath[r.Path] = sh
+		}
+		sh.method = r.Method
+		shapes[i] = sh
+	}
+
+	// Units start as one per route and merge while their patterns conflict;
+	// a merged unit's pattern covers all its members, so it may conflict with
+	// more units, hence the loop. Each round merges at least two units.
+	type draft struct {
+		method  string
+		reg     []regSeg
+		members []int
+	}
+	var units []*draft
+	for i, sh := range shapes {
+		units = append(units, &draft{method: sh.method, reg: sh.reg, members: []int{i}})
+	}
+	// The common case, every path registrable as written and none in conflict,
+	// needs no comparisons: ServeMux's own check, done once, says so.
+	fast := true
+	mux := http.NewServeMux()
+	for _, sh := range shapes {
+		if sh.invalid || sh.query || len(sh.inSeg) > 0 || len(sh.twice) > 0 || tryRegister(mux, sh.method+" "+joinReg(sh.reg)) != "" {
+			fast = false
+			break
+		}
+	}
+	for !fast {
+		parent := make([]int, len(units))
+		for i := range parent {
+			parent[i] = i
+		}
+		var find func(int) int
+		find = func(i int) int {
+			for parent[i] != i {
+				parent[i] = parent[parent[i]]
+				i = parent[i]
+			}
+			return i
+		}
+		byLen := map[int][]int{}
+		for i, u := range units {
+			if !shapes[u.members[0]].invalid {
+				byLen[len(u.reg)] = append(byLen[len(u.reg)], i)
+			}
+		}
+		merged := false
+		for _, idx := range byLen {
+			for x, i := range idx {
+				for _, j := range idx[x+1:] {
+					if conflicts(units[i].method, units[i].reg, units[j].method, units[j].reg) && find(i) != find(j) {
+						parent[find(j)] = find(i)
+						merged = true
+					}
+				}
+			}
+		}
+		if !merged {
+			break
+		}
+		var next []*draft
+		at := map[int]*draft{}
+		for i, u := range units {
+			root := find(i)
+			d := at[root]
+			if d == nil {
+				d = &draft{method: u.method}
+				at[root] = d
+				next = append(next, d)
+			}
+			d.members = append(d.members, u.members...)
+			if d.method != u.method { // only GET and HEAD overlap: GET serves both
+				d.method = http.MethodGet
+			}
+		}
+		for _, d := range next {
+			slices.Sort(d.members)
+			d.reg = groupPattern(d.members, shapes)
+		}
+		units = next
+	}
+
+	registered := make([]string, len(routes))
+	var out []*routeUnit
+	var diags []Diagnostic
+	for _, d := range units {
+		u := &routeUnit{method: d.method, reg: d.reg, path: joinReg(d.reg)}
+		if shapes[d.members[0]].invalid {
+			u.path = shapes[d.members[0]].pattern
+		}
+		u.members = orderMembers(d.members, shapes)
+		for _, m := range u.members {
+			u.rules = append(u.rules, memberRules(shapes[m], d.reg))
+			registered[m] = base + u.path
+		}
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b *routeUnit) int { return slices.Min(a.members) - slices.Min(b.members) })
+
+	// A route that an earlier one of its unit shadows entirely is never
+	// reached. ServeMux would refuse the pair; the document is still generated
+	// (issue 7: wiring for every document), with a warning in ServeMux's words.
+	for _, u := range out {
+		for k, m := range u.members {
+			for _, o := range u.members[:k] {
+				if !shapeWithin(shapes[m], shapes[o]) {
+					continue
+				}
+				r, first := routes[m], routes[o]
+				pattern := r.Method + " " + base + joinReg(shapes[m].reg)
+				mux := http.NewServeMux()
+				mux.Handle(first.Method+" "+base+joinReg(shapes[o].reg), http.NotFoundHandler())
+				msg := tryRegister(mux, pattern)
+				if msg == "" {
+					msg = fmt.Sprintf("%s %s matches every request it would", first.Method, first.Path)
+				}
+				diags = append(diags, Diagnostic{File: r.Pos.File, Line: r.Pos.Line, Col: r.Pos.Col, Severity: Warning, Code: CodeRouteShadowed,
+					Message: fmt.Sprintf("%s %s is never reached: %s %s (%s) comes first and matches every request it does (net/http.ServeMux refuses %q: %s)", r.Method, r.Path, first.Method, first.Path, relPos(first.Pos, r.Pos), pattern, msg)})
+				break
+			}
+		}
+	}
+	mux = http.NewServeMux()
+	bad := map[int]bool{}
+	for _, u := range out {
+		if err := tryRegister(mux, u.method+" "+base+u.path); err != "" {
+			for _, m := range u.members {
+				r := routes[m]
+				bad[m] = true
+				diags = append(diags, Diagnostic{File: r.Pos.File, Line: r.Pos.Line, Col: r.Pos.Col, Severity: Error, Code: CodeRouteConflict,
+					Message: fmt.Sprintf("%s %s: net/http.ServeMux refuses %q: %s", r.Method, r.Path, u.method+" "+base+u.path, err)})
+			}
+		}
+	}
+	for _, u := range out {
+		if slices.ContainsFunc(u.members, func(m int) bool { return bad[m] }) {
+			continue // the error says it all
+		}
+		for k := range u.members {
+			diags = append(diags, adaptedWarning(routes, shapes, u, k, base)...)
+		}
+	}
+	return out, registered, diags
+}
+
+// tryRegister registers pattern on mux and returns ServeMux's complaint, if any.
+func tryRegister(mux *http.ServeMux, pattern string) (msg string) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg = registeredAt.ReplaceAllString(fmt.Sprint(v), "")
+			msg = strings.TrimPrefix(msg, "pattern "+strconv.Quote(pattern)+" ")
+			msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", " ")
+		}
+	}()
+	mux.Handle(pattern, http.NotFoundHandler())
+	return ""
+}
+
+// groupPattern is a pattern matching every request any member matches: the
+// literal where all members have the same one, else a wildcard, named like the
+// members' parameter when they all agree on one.
+func groupPattern(members []int, shapes []routeShape) []regSeg {
+	first := shapes[members[0]].reg
+	used := map[string]bool{}
+	for _, m := range members {
+		for _, s := range shapes[m].segs {
+			used = addNames(used, s.params...)
+		}
+	}
+	taken := map[string]bool{}
+	reg := make([]regSeg, len(first))
+	for i := range first {
+		sameLit, sameName := first[i].lit, !first[i].lit
+		for _, m := range members[1:] {
+			s := shapes[m].reg[i]
+			sameLit = sameLit && s.lit && s.val == first[i].val
+			sameName = sameName && !s.lit && s.name == first[i].name
+		}
+		switch {
+		case sameLit:
+			reg[i] = first[i]
+		case sameName && !taken[first[i].name]:
+			reg[i] = regSeg{name: first[i].name}
+		default:
+			reg[i] = regSeg{name: freshName(i, used, taken)}
+		}
+		if !reg[i].lit {
+			taken[reg[i].name] = true
+		}
+	}
+	return reg
+}
+
+// orderMembers sorts a unit's routes the way they are tried: a route goes
+// after every route of the unit that is strictly more specific, otherwise
+// document order decides.
+func orderMembers(members []int, shapes []routeShape) []int {
+	left := append([]int(nil), members...)
+	var order []int
+	for len(left) > 0 {
+		pick := 0
+	candidates:
+		for c, m := range left {
+			for _, o := range left {
+				if o != m && shapeWithin(shapes[o], shapes[m]) && !shapeWithin(shapes[m], shapes[o]) {
+					continue candidates
+				}
+			}
+			pick = c
+			break
+		}
+		order = append(order, left[pick])
+		left = append(left[:pick], left[pick+1:]...)
+	}
+	return order
+}
+
+// memberRules lists the checks one route needs behind pattern reg: nothing for
+// a segment the pattern matches exactly as the route does.
+func memberRules(sh routeShape, reg []regSeg) []segRule {
+	if sh.invalid {
+		return nil
+	}
+	count := map[string]int{}
+	for _, s := range sh.segs {
+		for _, p := range s.params {
+			count[p]++
+		}
+	}
+	var rules []segRule
+	for i, s := range sh.segs {
+		g := reg[i]
+		switch {
+		case g.lit:
+			// every member has this literal
+		case s.lit:
+			rules = append(rules, segRule{wildcard: g.name, text: []string{s.val}})
+		case s.plain() && s.params[0] == g.name && count[g.name] == 1:
+			// the wildcard already carries the parameter
+		default:
+			rules = append(rules, segRule{wildcard: g.name, text: s.text, params: s.params})
+		}
+	}
+	return rules
+}
+
+// adaptedWarning explains how the k-th member of u is registered, when that is
+// not as written.
+func adaptedWarning(routes []Route, shapes []routeShape, u *routeUnit, k int, base string) []Diagnostic {
+	m := u.members[k]
+	r, sh := routes[m], shapes[m]
+	var why []string
+	if len(u.members) > 1 {
+		var with []string
+		for _, o := range u.members {
+			if o != m && conflicts(sh.method, sh.reg, shapes[o].method, shapes[o].reg) && len(with) < 2 {
+				with = append(with, fmt.Sprintf("%s %s (%s)", routes[o].Method, routes[o].Path, relPos(routes[o].Pos, r.Pos)))
+			}
+		}
+		conflict := "its pattern overlaps the group's"
+		if len(with) > 0 {
+			conflict = "it conflicts with " + strings.Join(with, " and ")
+		}
+		others := "the other route"
+		if len(u.members) > 2 {
+			others = fmt.Sprintf("the %d other routes", len(u.members)-1)
+		}
+		why = append(why, fmt.Sprintf("ServeMux cannot register it beside %s of this pattern (%s); the pattern's handler tries them most specific first, then in document order, and this route comes %s", others, conflict, ordinal(k+1)))
+	}
+	if len(sh.inSeg) > 0 {
+		why = append(why, fmt.Sprintf("ServeMux takes no wildcard inside a segment (%s): the adapter checks the text around it", strings.Join(sh.inSeg, ", ")))
+	}
+	if len(sh.twice) > 0 {
+		why = append(why, fmt.Sprintf("ServeMux takes a wildcard name once (%s): the adapter checks the repeats are equal", strings.Join(sh.twice, ", ")))
+	}
+	if sh.query {
+		why = append(why, "a query string is no part of a ServeMux pattern: it is left out")
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	if len(u.rules[k]) > 0 {
+		why = append(why, "a path that does not fit is a 404, before any auth")
+	}
+	return []Diagnostic{{File: r.Pos.File, Line: r.Pos.Line, Col: r.Pos.Col, Severity: Warning, Code: CodeRouteAdapted,
+		Message: fmt.Sprintf("%s %s is registered as %q: %s", r.Method, r.Path, u.method+" "+base+u.path, strings.Join(why, "; "))}}
+}
+
+func ordinal(n int) string {
+	switch n {
+	case 1:
+		return "first"
+	case 2:
+		return "second"
+	case 3:
+		return "third"
+	}
+	return strconv.Itoa(n) + "th"
+}
+
+// plan fills in t's registration units and each route's Registered pattern,
+// once, and returns what planRoutes found.
+func (t *Table) plan() []Diagnostic {
+	units, registered, diags := planRoutes(t.Routes, t.BaseURL)
+	t.units = units
+	for i := range t.Routes {
+		t.Routes[i].Registered = registered[i]
+	}
+	return diags
+}
+
+// registrations is what routes.tmpl needs for the mux.Handle calls.
+type registrations struct {
+	Units   []unitData
+	Plain   bool // some unit is registered as written: the register helper is needed
+	Adapted bool // some unit goes through an adapter: the specgate* helpers are needed
+}
+
+// unitData is one registration: a plain one (Index, Handler) or an adapted
+// one (Method, Members).
+type unitData struct {
+	Plain        bool
+	Index        int
+	Handler      string
+	Method, Path string
+	Members      []memberData
+}
+
+// memberData is one operation behind an adapted pattern.
+type memberData struct {
+	Index    int
+	Handler  string
+	Segments string // Go expressions of type specgateSegment, comma-separated
+}
+
+// registrations lists t's units for the template; handlers are the wrapper
+// methods of t.Routes.
+func (t *Table) registrations(handlers []string) registrations {
+	var regs registrations
+	for _, u := range t.units {
+		if u.plain() {
+			m := u.members[0]
+			regs.Plain = true
+			regs.Units = append(regs.Units, unitData{Plain: true, Index: m, Handler: handlers[m], Path: u.path})
+			continue
+		}
+		regs.Adapted = true
+		ud := unitData{Method: u.method, Path: u.path}
+		for k, m := range u.members {
+			var segs []string
+			for _, rule := range u.rules[k] {
+				seg := fmt.Sprintf("specgateSegment{wildcard: %q, text: %s", rule.wildcard, goStrings(rule.text))
+				if len(rule.params) > 0 {
+					seg += ", params: " + goStrings(rule.params)
+				}
+				segs = append(segs, seg+"}")
+			}
+			ud.Members = append(ud.Members, memberData{Index: m, Handler: handlers[m], Segments: strings.Join(segs, ", ")})
+		}
+		regs.Units = append(regs.Units, ud)
+	}
+	return regs
+}
+
+func goStrings(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	return "[]string{" + strings.Join(q, ", ") + "}"
+}

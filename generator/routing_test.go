@@ -1,0 +1,185 @@
+package generator
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// planned builds routes for method/path pairs and plans them.
+func planned(t *testing.T, pairs ...string) ([]*routeUnit, []Route, []Diagnostic) {
+	t.Helper()
+	var routes []Route
+	for i := 0; i < len(pairs); i += 2 {
+		routes = append(routes, Route{Method: pairs[i], Path: pairs[i+1], Pos: Position{File: "x.yaml", Line: i + 1, Col: 1}})
+	}
+	units, registered, diags := planRoutes(routes, "")
+	for i := range routes {
+		routes[i].Registered = registered[i]
+	}
+	return units, routes, diags
+}
+
+func TestPlanRoutesKeepsLegalPatterns(t *testing.T) {
+	units, routes, diags := planned(t,
+		"GET", "/files/", "GET", "/files/{name}", "GET", "/files/latest", "DELETE", "/files/{name}",
+		"GET", "/owners/{owner-id}/pets", "HEAD", "/owners/{id}/pets")
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics for legal patterns: %v", diags)
+	}
+	want := []string{"/files/{$}", "/files/{name}", "/files/latest", "/files/{name}", "/owners/{owner_id}/pets", "/owners/{id}/pets"}
+	for i, r := range routes {
+		if r.Registered != want[i] {
+			t.Errorf("%s %s registered as %q, want %q", r.Method, r.Path, r.Registered, want[i])
+		}
+	}
+	for _, u := range units {
+		if !u.plain() {
+			t.Errorf("unit %s %s has an adapter", u.method, u.path)
+		}
+	}
+}
+
+// TestPlanRoutesServes registers plans the way routes.gen.go does, with
+// matchSeg standing in for specgateMatch, and checks which route each request
+// reaches with which path values.
+func TestPlanRoutesServes(t *testing.T) {
+	units, routes, diags := planned(t,
+		"GET", "/critics/{type}.json",
+		"GET", "/critics/picks.json",
+		"GET", "/v1/{name}:cancel",
+		"GET", "/v1/{name}:retry",
+		"GET", "/a/{x}/b/{x}",
+		"GET", "/p/{id}/logo",
+		"GET", "/p/sets/{set}",
+		"GET", "/p/{id}/{part}",
+		"HEAD", "/h/{a}/x",
+		"GET", "/h/y/{b}",
+		"GET", "/rides?page={page}",
+	)
+	for _, d := range diags {
+		if d.Severity == Error {
+			t.Fatalf("error: %s", d)
+		}
+	}
+	mux := http.NewServeMux()
+	for _, u := range units {
+		mux.Handle(u.method+" "+u.path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for k, m := range u.members {
+				if !methodWithin(r.Method, routes[m].Method) {
+					continue
+				}
+				var names, values []string
+				ok := true
+				for _, rule := range u.rules[k] {
+					var vals []string
+					if vals, ok = matchSeg(r.PathValue(rule.wildcard), pathSeg{text: rule.text, params: rule.params}, names, values); !ok {
+						break
+					}
+					names, values = append(names, rule.params...), vals
+				}
+				if ok {
+					for i, n := range names {
+						r.SetPathValue(n, values[i])
+					}
+					fmt.Fprintf(w, "%d", m)
+					for _, s := range shape(routes[m]).segs {
+						for _, p := range s.params {
+							fmt.Fprintf(w, " %s=%s", p, r.PathValue(p))
+						}
+					}
+					return
+				}
+			}
+			http.NotFound(w, r)
+		}))
+	}
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/critics/all.json", "0 type=all"},
+		{"GET", "/critics/picks.json", "1"},
+		{"GET", "/critics/all.xml", "404"},
+		{"GET", "/v1/job7:cancel", "2 name=job7"},
+		{"GET", "/v1/job7:retry", "3 name=job7"},
+		{"GET", "/v1/job7:other", "404"},
+		{"GET", "/a/1/b/1", "4 x=1 x=1"},
+		{"GET", "/a/1/b/2", "404"},
+		{"GET", "/p/7/logo", "5 id=7"},
+		{"GET", "/p/sets/9", "6 set=9"},
+		{"GET", "/p/7/other", "7 id=7 part=other"},
+		{"GET", "/p/sets/logo", "5 id=sets"}, // 5 and 6 both fit: document order
+		{"HEAD", "/h/y/x", "8 a=y"},
+		{"GET", "/h/y/x", "9 b=x"},
+		{"GET", "/h/z/x", "404"},
+		{"GET", "/rides?page=2", "10"},
+	} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		got := strings.TrimSpace(rec.Body.String())
+		if rec.Code == http.StatusNotFound {
+			got = "404"
+		}
+		if got != tc.want {
+			t.Errorf("%s %s reached %q, want %q", tc.method, tc.path, got, tc.want)
+		}
+	}
+	adapted := 0
+	for _, d := range diags {
+		if d.Code == CodeRouteAdapted {
+			adapted++
+		}
+	}
+	// Every route but /critics/picks.json is adapted.
+	if adapted != len(routes)-1 {
+		t.Errorf("%d route-adapted warnings, want %d:\n%v", adapted, len(routes)-1, diags)
+	}
+}
+
+func TestPlanRoutesShadowedIsAWarning(t *testing.T) {
+	_, _, diags := planned(t, "GET", "/pets/{id}.json", "GET", "/pets/{name}.json")
+	var shadowed []Diagnostic
+	for _, d := range diags {
+		if d.Severity == Error {
+			t.Errorf("error: %s", d)
+		}
+		if d.Code == CodeRouteShadowed {
+			shadowed = append(shadowed, d)
+		}
+	}
+	if len(shadowed) != 1 || shadowed[0].Line != 3 {
+		t.Fatalf("want one route-shadowed on the second route, got %v", diags)
+	}
+}
+
+func TestPlanRoutesUnparsableIsAnError(t *testing.T) {
+	_, _, diags := planned(t, "GET", "/pets/{id", "GET", "/pets/{id}")
+	if len(diags) != 1 || diags[0].Code != CodeRouteConflict || diags[0].Severity != Error || diags[0].Line != 1 {
+		t.Fatalf("want one route-conflict error on the first route, got %v", diags)
+	}
+}
+
+func TestMatchSeg(t *testing.T) {
+	seg := func(text []string, params ...string) pathSeg { return pathSeg{text: text, params: params} }
+	for _, tc := range []struct {
+		v    string
+		seg  pathSeg
+		want []string // nil: no match
+	}{
+		{"all.json", seg([]string{"", ".json"}, "t"), []string{"all"}},
+		{".json", seg([]string{"", ".json"}, "t"), nil},
+		{"v2", seg([]string{"v", ""}, "n"), []string{"2"}},
+		{"v", seg([]string{"v", ""}, "n"), nil},
+		{"a.b.c", seg([]string{"", ".", ""}, "n", "e"), []string{"a", "b.c"}},
+		{".b", seg([]string{"", ".", ""}, "n", "e"), nil},
+		{"a.", seg([]string{"", ".", ""}, "n", "e"), nil},
+		{"abc", seg([]string{"abc"}), []string{}},
+		{"abd", seg([]string{"abc"}), nil},
+		{"", seg([]string{"", "-", ""}, "a", "b"), nil},
+	} {
+		got, ok := matchSeg(tc.v, tc.seg, nil, nil)
+		if ok != (tc.want != nil) || (ok && strings.Join(got, ",") != strings.Join(tc.want, ",")) {
+			t.Errorf("matchSeg(%q, %v) = %v %v, want %v", tc.v, tc.seg, got, ok, tc.want)
+		}
+	}
+}
