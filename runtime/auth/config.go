@@ -49,6 +49,8 @@ type Config[U any] struct {
 
 	// Store keeps opaque rotating refresh tokens. Nil: stateless refresh tokens,
 	// signed JWTs of their own type (rt+jwt) with a key derived from SigningKey.
+	// They are not rotated and Logout cannot revoke them: a stolen one works until
+	// RefreshTTL ends or its user is disabled (Lookup runs on every refresh).
 	Store RefreshStore
 
 	// Insecure drops the Secure attribute and the __Host- prefix so plain-http

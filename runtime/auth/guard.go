@@ -140,6 +140,9 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 	// re-signing the old one) and set the cookies before the handler runs.
 	s, d := a.refreshWith(r.Context(), ks, j.refresh)
 	if d != nil {
+		if s != nil { // rotated, then failed: the client keeps the successor
+			a.setSession(w, s)
+		}
 		return u, d.subject, d, true
 	}
 	a.setSession(w, s)

@@ -23,7 +23,9 @@ type session[U any] struct {
 // setSession writes the session's cookies. Responses that set a token are never
 // stored by caches.
 func (a *Authenticator[U]) setSession(w http.ResponseWriter, s *session[U]) {
-	a.setCookie(w, a.accessName, s.access, s.accessMaxAge)
+	if s.access != "" { // empty: a failed refresh that only hands over the successor
+		a.setCookie(w, a.accessName, s.access, s.accessMaxAge)
+	}
 	if s.refresh != "" {
 		a.setCookie(w, a.refreshName, s.refresh, s.refreshMaxAge)
 	}
@@ -34,7 +36,8 @@ func (a *Authenticator[U]) setSession(w http.ResponseWriter, s *session[U]) {
 // same token at once share one refresh (singleflight): with a store that is one
 // Rotate, so parallel tabs neither fork the family nor trip reuse detection. Across
 // instances the store's grace window does the same job, because every instance
-// derives the same successor.
+// derives the same successor. With a denial it may also return a session holding
+// only the successor refresh token, which the caller must set (see refreshOnce).
 func (a *Authenticator[U]) refreshWith(ctx context.Context, ks *keySet, token string) (*session[U], *denial) {
 	if !cookieValueOK(token) {
 		return nil, unauthorized(ReasonMalformed, nil)
@@ -44,12 +47,13 @@ func (a *Authenticator[U]) refreshWith(ctx context.Context, ks *keySet, token st
 	v, err, _ := a.refresh.Do(token, func() (any, error) {
 		s, d := a.refreshOnce(ctx, ks, token)
 		if d != nil {
-			return nil, d
+			return s, d
 		}
 		return s, nil
 	})
 	if err != nil {
-		return nil, err.(*denial)
+		s, _ := v.(*session[U])
+		return s, err.(*denial)
 	}
 	return v.(*session[U]), nil
 }
@@ -85,15 +89,27 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	}
 	u, d := a.lookupUser(ctx, s.sub)
 	if d != nil {
-		return nil, d
+		return keepSuccessor(s, d), d
 	}
 	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.rolesOf(u), now, a.cfg.AccessTTL)
 	if err != nil {
-		return nil, internal(ReasonNone, err)
+		d := internal(ReasonNone, err)
+		return keepSuccessor(s, d), d
 	}
 	s.user, s.access, s.accessMaxAge = u, tok, exp.Sub(now)
 	a.emit(ctx, Event{Kind: EventRefresh, Reason: reason, Subject: s.sub})
 	return s, nil
+}
+
+// keepSuccessor returns what the client must still receive when a refresh fails
+// after the store rotated: the successor, unless d ends the session. Without it
+// the client would replay the rotated token once the outage (a 503 from Lookup) is
+// over, and after the grace window that counts as reuse and revokes its family.
+func keepSuccessor[U any](s *session[U], d *denial) *session[U] {
+	if d.clear || s.refresh == "" {
+		return nil
+	}
+	return &session[U]{refresh: s.refresh, refreshMaxAge: s.refreshMaxAge}
 }
 
 // expect returns the claim checks from the config.

@@ -68,9 +68,13 @@ func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error
 		d = unauthorized(ReasonMissing, nil)
 	default:
 		var s *session[U]
-		if s, d = a.refreshWith(ctx, a.keys.Load(), j.refresh); d == nil {
+		s, d = a.refreshWith(ctx, a.keys.Load(), j.refresh)
+		if d == nil {
 			a.setSession(w, s)
 			return nil
+		}
+		if s != nil { // rotated, then failed: the client keeps the successor
+			a.setSession(w, s)
 		}
 	}
 	a.record(ctx, "", d)

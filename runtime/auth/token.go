@@ -231,11 +231,14 @@ func verifyToken(tok string, verifiers []*signer, want expectations, now time.Ti
 	}
 	var sigBuf [512]byte
 	sigSeg := tok[d2+1:]
-	if b64.DecodedLen(len(sigSeg)) > len(sigBuf) {
+	sig := sigBuf[:]
+	if need := b64.DecodedLen(len(sigSeg)); need != s.key.sigLen() {
 		return nil, ReasonBadSignature
+	} else if need > len(sigBuf) {
+		sig = make([]byte, need) // RSA keys over 4096 bits; bounded by maxTokenLen
 	}
-	n, err := b64.Decode(sigBuf[:], []byte(sigSeg))
-	if err != nil || !s.verify(tok[:d2], sigBuf[:n]) {
+	n, err := b64.Decode(sig, []byte(sigSeg))
+	if err != nil || !s.verify(tok[:d2], sig[:n]) {
 		return nil, ReasonBadSignature
 	}
 	body, err := b64.DecodeString(tok[d1+1 : d2])
