@@ -81,10 +81,3 @@ func (c *userCache[U]) put(sub string, u U, now time.Time) {
 	c.m[sub] = cachedUser[U]{u: u, expires: now.Add(c.ttl)}
 	c.mu.Unlock()
 }
-
-// forget drops sub, after Lookup said the user is gone or disabled.
-func (c *userCache[U]) forget(sub string) {
-	c.mu.Lock()
-	delete(c.m, sub)
-	c.mu.Unlock()
-}

@@ -30,10 +30,15 @@ type Config[U any] struct {
 	Issuer   string // iss of every token; required
 	Audience string // aud of every token; required
 
-	AccessTTL   time.Duration // access-token lifetime (default 15m)
-	RefreshTTL  time.Duration // refresh-token lifetime, > AccessTTL (default 7 days)
-	Leeway      time.Duration // clock skew allowed on exp, nbf, iat; < AccessTTL (default 10s)
-	GraceWindow time.Duration // how long a rotated refresh token still yields its successor (default 30s)
+	AccessTTL  time.Duration // access-token lifetime (default 15m)
+	RefreshTTL time.Duration // refresh-token lifetime, > AccessTTL (default 7 days)
+	Leeway     time.Duration // clock skew allowed on exp, nbf, iat; < AccessTTL (default 10s)
+	// GraceWindow is how long a rotated refresh token still yields its successor
+	// (parallel tabs, several instances). It must be shorter than AccessTTL: a
+	// legitimate client rotates at most once per access token, so a hand-back later
+	// than that overlaps the next real rotation and reuse detection can no longer
+	// tell a race from a replay. Default 30s, or AccessTTL/2 when that is shorter.
+	GraceWindow time.Duration
 
 	SigningKey Key   // signs access tokens; required, must hold secret material
 	VerifyKeys []Key // extra keys accepted by kid, e.g. the previous signing key during rotation
@@ -108,7 +113,7 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	setDefault(&cfg.AccessTTL, DefaultAccessTTL)
 	setDefault(&cfg.RefreshTTL, DefaultRefreshTTL)
 	setDefault(&cfg.Leeway, DefaultLeeway)
-	setDefault(&cfg.GraceWindow, DefaultGraceWindow)
+	setDefault(&cfg.GraceWindow, min(DefaultGraceWindow, cfg.AccessTTL/2))
 	switch {
 	case cfg.AccessTTL < time.Second:
 		return nil, bad("AccessTTL %v is below one second", cfg.AccessTTL)
@@ -116,8 +121,9 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 		return nil, bad("RefreshTTL %v must be longer than AccessTTL %v", cfg.RefreshTTL, cfg.AccessTTL)
 	case cfg.Leeway < 0 || cfg.Leeway >= cfg.AccessTTL:
 		return nil, bad("Leeway %v must be >= 0 and shorter than AccessTTL %v", cfg.Leeway, cfg.AccessTTL)
-	case cfg.GraceWindow < 0 || cfg.GraceWindow >= cfg.RefreshTTL:
-		return nil, bad("GraceWindow %v must be >= 0 and shorter than RefreshTTL %v", cfg.GraceWindow, cfg.RefreshTTL)
+	case cfg.GraceWindow < 0 || cfg.GraceWindow >= cfg.AccessTTL:
+		// Shorter than AccessTTL implies shorter than RefreshTTL.
+		return nil, bad("GraceWindow %v must be >= 0 and shorter than AccessTTL %v", cfg.GraceWindow, cfg.AccessTTL)
 	case cfg.UserCacheTTL < 0 || cfg.UserCacheTTL >= cfg.AccessTTL:
 		return nil, bad("UserCacheTTL %v must be >= 0 and shorter than AccessTTL %v", cfg.UserCacheTTL, cfg.AccessTTL)
 	}
@@ -134,11 +140,14 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 		accessName:  "__Host-access",
 		refreshName: "__Host-refresh",
 	}
-	if cfg.Insecure {
-		a.accessName, a.refreshName = "access", "refresh"
-	}
 	if a.log == nil {
 		a.log = slog.Default()
+	}
+	if cfg.Insecure {
+		a.accessName, a.refreshName = "access", "refresh"
+		// Loud on purpose: a development switch that reaches production sends
+		// session cookies over plain http and drops the __Host- guarantees.
+		a.log.Warn("auth: Config.Insecure is on: session cookies lack Secure and the __Host- prefix; development only")
 	}
 	if a.now == nil {
 		a.now = time.Now

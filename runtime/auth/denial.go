@@ -48,3 +48,11 @@ func csrfDenied(cause error) *denial {
 func forbidden(sub string) *denial {
 	return &denial{kind: EventForbidden, reason: ReasonRoles, problem: ProblemForbidden, subject: sub, sentinel: ErrForbidden}
 }
+
+// safeMethod refuses a session helper called by GET, HEAD or OPTIONS. It counts as
+// a CSRF event: CrossOriginProtection passes safe methods from any origin, so this
+// is the check that stops a cross-site link or image from logging a user in or out.
+func safeMethod(method string) *denial {
+	return &denial{kind: EventCSRF, reason: ReasonSafeMethod, problem: ProblemMethodNotAllowed, sentinel: ErrMethodNotAllowed,
+		cause: fmt.Errorf("method %s", method)}
+}

@@ -7,7 +7,7 @@ import (
 )
 
 // Errors the session helpers return and that Lookup may return. Test them with
-// errors.Is; helpers wrap the specific reason behind one of the first four.
+// errors.Is; helpers wrap the specific reason behind one of the first five.
 var (
 	// ErrUnauthorized: no valid session (missing, expired, invalid, revoked).
 	ErrUnauthorized = errors.New("auth: unauthorized")
@@ -17,6 +17,9 @@ var (
 	ErrCSRF = errors.New("auth: cross-origin request refused")
 	// ErrUnavailable: the user lookup or the refresh store could not answer.
 	ErrUnavailable = errors.New("auth: session backend unavailable")
+	// ErrMethodNotAllowed: Login, Refresh or Logout was called for a safe method
+	// (GET, HEAD, OPTIONS), which CrossOriginProtection lets through from any site.
+	ErrMethodNotAllowed = errors.New("auth: session helpers need an unsafe method such as POST")
 
 	// ErrUserNotFound is what Lookup returns (wrapped is fine) for an unknown
 	// subject: the request gets 401 and the cookies are cleared.
@@ -30,7 +33,9 @@ var (
 )
 
 // Problem is an RFC 9457 problem detail. Code is stable and meant for programs:
-// "unauthorized", "forbidden", "csrf", "unavailable" or "internal".
+// "unauthorized", "forbidden", "csrf", "unavailable", "internal", or
+// "method-not-allowed" (only from the session helpers, never from the guard: a
+// programming error of the app's routing, or a cross-site GET aimed at it).
 type Problem struct {
 	Status int
 	Code   string
@@ -45,6 +50,9 @@ var (
 	ProblemCSRF         = Problem{http.StatusForbidden, "csrf", "Cross-origin request refused"}
 	ProblemUnavailable  = Problem{http.StatusServiceUnavailable, "unavailable", "Service Unavailable"}
 	ProblemInternal     = Problem{http.StatusInternalServerError, "internal", "Internal Server Error"}
+	// ProblemMethodNotAllowed answers a session helper called by a safe method; the
+	// helper has already set "Allow: POST".
+	ProblemMethodNotAllowed = Problem{http.StatusMethodNotAllowed, "method-not-allowed", "Method Not Allowed"}
 )
 
 // ErrorWriter writes a refusal. Replace it through Config.ErrorWriter to match an
@@ -84,6 +92,8 @@ func ProblemFor(err error) (Problem, bool) {
 		return Problem{}, false
 	case errors.Is(err, ErrCSRF):
 		return ProblemCSRF, true
+	case errors.Is(err, ErrMethodNotAllowed):
+		return ProblemMethodNotAllowed, true
 	case errors.Is(err, ErrForbidden):
 		return ProblemForbidden, true
 	case errors.Is(err, ErrUnavailable):

@@ -16,7 +16,7 @@ const (
 	EventReuseDetected EventKind = "reuse-detected" // a rotated refresh token came back; its family is revoked
 	EventRejected      EventKind = "rejected"       // 401
 	EventForbidden     EventKind = "forbidden"      // 403, roles
-	EventCSRF          EventKind = "csrf"           // 403, cross-origin
+	EventCSRF          EventKind = "csrf"           // 403 cross-origin, or 405 a session helper called by a safe method
 	EventUnavailable   EventKind = "unavailable"    // 503
 	EventInternal      EventKind = "internal"       // 500, a panicking lookup
 	EventLogout        EventKind = "logout"
@@ -48,6 +48,7 @@ const (
 	ReasonMixedCredentials Reason = "mixed-credentials" // cookie and Authorization together
 	ReasonRoles            Reason = "roles"
 	ReasonCrossOrigin      Reason = "cross-origin"
+	ReasonSafeMethod       Reason = "safe-method" // Login, Refresh or Logout by GET, HEAD or OPTIONS
 	ReasonLookupError      Reason = "lookup-error"
 	ReasonLookupPanic      Reason = "lookup-panic"
 	ReasonStoreError       Reason = "store-error"

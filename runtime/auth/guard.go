@@ -57,25 +57,36 @@ func (g *guardedHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.deny(w, r, g.op, csrfDenied(err), false)
 		return
 	}
-	u, sub, d, hadCookies := a.authenticate(w, r)
+	u, sub, d, hadCookies, set := a.authenticate(w, r)
 	if d == nil && len(g.roles) > 0 && !g.hasRole(u) {
 		d = forbidden(sub)
 	}
-	if d == nil {
-		g.next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
-		return
-	}
 	// Optional routes serve anonymously whatever went wrong with the cookies or the
 	// backends; only a panicking Lookup (an app bug) still answers 500.
-	if g.optional && d.problem.Status != http.StatusInternalServerError {
-		a.record(r.Context(), g.op, d)
-		if d.clear && hadCookies {
-			a.clearCookies(w)
-		}
-		g.next.ServeHTTP(w, r)
-		return
+	serveAnon := d != nil && g.optional && d.problem.Status != http.StatusInternalServerError
+	if serveAnon && d.clear && hadCookies {
+		a.clearCookies(w)
+		set = true
 	}
-	a.deny(w, r, g.op, d, hadCookies)
+	// A response that sets or clears session cookies must never be cached, even if
+	// the handler says otherwise. Only such responses pay for the wrapper.
+	var ns *noStoreWriter
+	if set {
+		ns = &noStoreWriter{ResponseWriter: w}
+		w = ns
+	}
+	switch {
+	case d == nil:
+		g.next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+	case serveAnon:
+		a.record(r.Context(), g.op, d)
+		g.next.ServeHTTP(w, r)
+	default:
+		a.deny(w, r, g.op, d, hadCookies)
+	}
+	if ns != nil {
+		ns.finish()
+	}
 }
 
 func (g *guardedHandler[U]) hasRole(u U) bool {
@@ -89,18 +100,18 @@ func (g *guardedHandler[U]) hasRole(u U) bool {
 
 // authenticate finds the session of r: a valid access token, else a refresh (whose
 // cookies it sets on w before the handler runs), else a denial. hadCookies says
-// whether there was anything to clear.
-func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) (u U, sub string, d *denial, hadCookies bool) {
+// whether there was anything to clear; set, whether it set cookies on w.
+func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) (u U, sub string, d *denial, hadCookies, set bool) {
 	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
 	if j.duplicate {
-		return u, "", unauthorized(ReasonDuplicateCookie, nil), true
+		return u, "", unauthorized(ReasonDuplicateCookie, nil), true, false
 	}
 	access := j.access
 	if a.cfg.AllowBearer {
 		if bearer, ok := bearerToken(r); ok {
 			// One fixed rule for mixed credentials: refuse, never guess which wins.
 			if j.present {
-				return u, "", unauthorized(ReasonMixedCredentials, nil), true
+				return u, "", unauthorized(ReasonMixedCredentials, nil), true, false
 			}
 			access = bearer
 		}
@@ -130,11 +141,11 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 		if v != nil {
 			sub = v.sub
 			u, d = a.lookupUser(r.Context(), sub)
-			return u, sub, d, j.present
+			return u, sub, d, j.present, false
 		}
 	}
 	if j.refresh == "" {
-		return u, "", unauthorized(reason, nil), j.present
+		return u, "", unauthorized(reason, nil), j.present, false
 	}
 	// No valid access token, a refresh cookie: mint a new access token (never by
 	// re-signing the old one) and set the cookies before the handler runs.
@@ -143,10 +154,10 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 		if s != nil { // rotated, then failed: the client keeps the successor
 			a.setSession(w, s)
 		}
-		return u, d.subject, d, true
+		return u, d.subject, d, true, s != nil
 	}
 	a.setSession(w, s)
-	return s.user, s.sub, nil, true
+	return s.user, s.sub, nil, true, true
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header.
@@ -158,11 +169,18 @@ func bearerToken(r *http.Request) (string, bool) {
 	return strings.TrimSpace(h[7:]), true
 }
 
-// deny records d and answers with its Problem, clearing dead cookies.
+// deny records d and answers with its Problem, clearing dead cookies. A 401 to a
+// request that presented a Bearer token (when Bearer is accepted at all) names the
+// scheme, as RFC 6750 asks; the body stays the one every 401 has.
 func (a *Authenticator[U]) deny(w http.ResponseWriter, r *http.Request, op string, d *denial, hadCookies bool) {
 	a.record(r.Context(), op, d)
 	if d.clear && hadCookies {
 		a.clearCookies(w)
+	}
+	if d.problem.Status == http.StatusUnauthorized && a.cfg.AllowBearer {
+		if _, ok := bearerToken(r); ok {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+		}
 	}
 	a.writeErr(w, r, d.problem)
 }

@@ -86,6 +86,12 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 		}
 		s.sub, s.refresh, s.refreshMaxAge = rs.Subject, next, a.cfg.RefreshTTL
 		reason = ReasonRotated
+		if s.sub == "" {
+			// A store bug or a tampered record: never hand "" to Lookup, where an
+			// app's query might match something. The family is spent: clear it.
+			a.log.ErrorContext(ctx, "auth: refresh store returned a session without a subject")
+			return nil, unauthorized(ReasonBadClaims, errEmptySubject)
+		}
 	}
 	u, d := a.lookupUser(ctx, s.sub)
 	if d != nil {
@@ -100,6 +106,9 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	a.emit(ctx, Event{Kind: EventRefresh, Reason: reason, Subject: s.sub})
 	return s, nil
 }
+
+// errEmptySubject is the cause of a refusal of a stored session without a subject.
+var errEmptySubject = errors.New("auth: refresh store returned an empty subject")
 
 // keepSuccessor returns what the client must still receive when a refresh fails
 // after the store rotated: the successor, unless d ends the session. Without it

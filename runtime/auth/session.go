@@ -7,13 +7,19 @@ import (
 
 // Login starts a session for subject after the application has checked the
 // credentials: it re-checks the user through Lookup, then sets both cookies. It
-// refuses cross-origin requests (login CSRF) and, on error, writes nothing: answer
-// with ProblemFor(err) or your own error.
+// refuses cross-origin requests (login CSRF) and safe methods (see checkHelper)
+// and, on error, writes nothing but the Allow header of a 405: answer with
+// ProblemFor(err) or your own error.
+//
+// With a Store, a refresh token already in the request's cookies (the previous user
+// of a shared browser, or the same user logging in again) has its family revoked
+// before the new one is issued, so it cannot outlive the session that replaces it.
+// If the store cannot revoke it, Login fails closed with an error wrapping
+// ErrUnavailable and issues nothing: the same store would have to record the new
+// session, and a login must not leave the session it replaces alive.
 func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject string) error {
 	ctx := r.Context()
-	if err := a.csrf.Check(r); err != nil {
-		d := csrfDenied(err)
-		a.record(ctx, "", d)
+	if d := a.checkHelper(w, r); d != nil {
 		return d
 	}
 	if subject == "" {
@@ -36,6 +42,13 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 			return internal(ReasonNone, err)
 		}
 	} else {
+		if j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName); opaqueOK(j.refresh) && !j.duplicate {
+			if err := a.cfg.Store.RevokeFamily(ctx, hashToken(j.refresh)); err != nil {
+				d := unavailable(ReasonStoreError, err)
+				a.record(ctx, "", d)
+				return d
+			}
+		}
 		s.refresh = randomString(32)
 		rs := RefreshSession{Family: randomString(16), Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
 		if err := a.cfg.Store.Issue(ctx, hashToken(s.refresh), rs); err != nil {
@@ -51,12 +64,12 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 
 // Refresh rotates the session explicitly (a client that wants a fresh access
 // token ahead of time). On an unusable refresh token it clears both cookies and
-// returns an error wrapping ErrUnauthorized.
+// returns an error wrapping ErrUnauthorized. Like Login it refuses safe methods.
+// The cookies it sets come with "Cache-Control: no-store"; the handler must not
+// replace that header.
 func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := a.csrf.Check(r); err != nil {
-		d := csrfDenied(err)
-		a.record(ctx, "", d)
+	if d := a.checkHelper(w, r); d != nil {
 		return d
 	}
 	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
@@ -88,11 +101,10 @@ func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error
 // family. Without a store the refresh token stays valid until it expires (it is
 // stateless); the access token always does, which is why AccessTTL is short. A
 // store error is returned (wrapping ErrUnavailable) after the cookies are cleared.
+// Like Login it refuses safe methods: a cross-site link must not end a session.
 func (a *Authenticator[U]) Logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	if err := a.csrf.Check(r); err != nil {
-		d := csrfDenied(err)
-		a.record(ctx, "", d)
+	if d := a.checkHelper(w, r); d != nil {
 		return d
 	}
 	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
@@ -106,4 +118,27 @@ func (a *Authenticator[U]) Logout(w http.ResponseWriter, r *http.Request) error 
 	}
 	a.emit(ctx, Event{Kind: EventLogout})
 	return nil
+}
+
+// checkHelper is what every session helper checks first. A safe method (GET, HEAD,
+// OPTIONS) is refused with ErrMethodNotAllowed and "Allow: POST" set on w, because
+// CrossOriginProtection lets safe methods through from any origin: a cross-site
+// link or <img> would otherwise log a user out, or into the attacker's account.
+// Other unsafe methods (DELETE for a logout, say) are the app's choice. Then
+// unsafe cross-origin requests are refused (login CSRF).
+func (a *Authenticator[U]) checkHelper(w http.ResponseWriter, r *http.Request) *denial {
+	var d *denial
+	switch r.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions:
+		w.Header().Set("Allow", http.MethodPost)
+		d = safeMethod(r.Method)
+	default:
+		if err := a.csrf.Check(r); err != nil {
+			d = csrfDenied(err)
+		}
+	}
+	if d != nil {
+		a.record(r.Context(), "", d)
+	}
+	return d
 }
