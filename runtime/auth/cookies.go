@@ -55,13 +55,21 @@ func cookieValueOK(v string) bool {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+		if !tokenByte[v[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// tokenByte marks the bytes a token may contain: the base64url alphabet and '.'.
+// A table, because this check runs over every byte of every presented token.
+var tokenByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+	}
+	return t
+}()
 
 // setCookie adds a Set-Cookie with the fixed attributes: HttpOnly, Secure, SameSite=Lax,
 // Path=/, no Domain (what the __Host- prefix requires); Insecure drops Secure only.
