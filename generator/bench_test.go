@@ -19,6 +19,7 @@ import (
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 
 	"github.com/specgate/specgate/generator"
+	"github.com/specgate/specgate/generator/compat"
 )
 
 // syntheticDoc writes an OpenAPI document with paths×4 operations: path, query and
@@ -68,8 +69,9 @@ func syntheticDoc(tb testing.TB, paths int) string {
 //   - specgate: generator.Generate, everything (load with origins, Build,
 //     compat.Prepare, codegen.Generate, the routes file);
 //   - generate: oapi-codegen's codegen.Generate alone, with the options specgate
-//     passes, on a document oapi-codegen's own loader loaded (untimed; loading is
-//     timed in the next two phases, for the record);
+//     passes, on a document oapi-codegen's own loader loaded and compat.Prepare
+//     fixed, as specgate does (both untimed; loading is timed in the next two
+//     phases, for the record);
 //   - load-origins: generator.Load alone, the loader specgate uses (origins on);
 //   - load-plain: the same file read and kin-openapi loader call as generator.Load
 //     with origins off, to show what origins cost (oapi-codegen's own loader,
@@ -81,7 +83,34 @@ func syntheticDoc(tb testing.TB, paths int) string {
 // which runs first.
 func BenchmarkGenerate1000(b *testing.B) {
 	spec := syntheticDoc(b, 250)
-	cfg := generator.Config{Spec: spec, Output: b.TempDir(), Package: "api", Strict: true}
+	benchmarkVersusCodegen(b, generator.Config{Spec: spec, Output: b.TempDir(), Package: "api", Strict: true}, 1000)
+}
+
+// BenchmarkGenerateCorpusLargest is BenchmarkGenerate1000 on the largest documents
+// of ../shared/corpus (fetched by its fetch.sh into $SPECGATE_CORPUS or
+// ~/.cache/specgate-corpus), with the from-security policy the corpus test uses.
+func BenchmarkGenerateCorpusLargest(b *testing.B) {
+	dir := os.Getenv("SPECGATE_CORPUS")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".cache", "specgate-corpus")
+	}
+	for _, name := range []string{"loket.nl.json", "github.com/ghes-3.1.json"} {
+		spec := filepath.Join(dir, "directory", "api", name)
+		if _, err := os.Stat(spec); err != nil {
+			b.Fatalf("%v: run ../shared/corpus/fetch.sh first", err)
+		}
+		b.Run(filepath.Base(name), func(b *testing.B) {
+			cfg := generator.Config{Spec: spec, Output: b.TempDir(), Package: "api", Strict: true, Missing: generator.MissingFromSecurity}
+			benchmarkVersusCodegen(b, cfg, -1)
+		})
+	}
+}
+
+// benchmarkVersusCodegen times specgate's Generate against codegen.Generate alone
+// on cfg.Spec, as BenchmarkGenerate1000 describes; wantRoutes < 0 skips the count check.
+func benchmarkVersusCodegen(b *testing.B, cfg generator.Config, wantRoutes int) {
+	spec := cfg.Spec
 	version := "v2.8.2"
 	// The options generator.Render passes (EmbeddedSpec is off in cfg).
 	opts := codegen.Configuration{
@@ -96,7 +125,7 @@ func BenchmarkGenerate1000(b *testing.B) {
 		m := sg.start()
 		res, err := generator.Generate(context.Background(), cfg)
 		m.stop()
-		if err != nil || len(res.Table.Routes) != 1000 {
+		if err != nil || (wantRoutes >= 0 && len(res.Table.Routes) != wantRoutes) {
 			b.Fatalf("Generate: %v", err)
 		}
 	}
@@ -105,6 +134,9 @@ func BenchmarkGenerate1000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// The document specgate hands oapi-codegen: real-world ones need compat's
+		// fixes before Generate accepts them (the synthetic one is unchanged by it).
+		compat.Prepare(doc)
 		runtime.GC()
 		m := gen.start()
 		out, err := codegen.Generate(doc, opts)

@@ -117,12 +117,10 @@ func readURI(opts LoadOptions) openapi3.ReadFromURIFunc {
 	}
 }
 
-var swaggerKey = regexp.MustCompile(`(?m)(^|[{,]\s*)["']?swagger["']?\s*:`)
-
-// isSwagger2 reports whether data is a Swagger 2.0 document. The regexp keeps
+// isSwagger2 reports whether data is a Swagger 2.0 document. hasSwaggerKey keeps
 // the common case (OpenAPI 3) to one cheap scan; a hit is confirmed by a parse.
 func isSwagger2(data []byte) bool {
-	if !bytes.Contains(data, []byte("swagger")) || !swaggerKey.Match(data) {
+	if !hasSwaggerKey(data) {
 		return false
 	}
 	var head struct {
@@ -132,6 +130,60 @@ func isSwagger2(data []byte) bool {
 		return false
 	}
 	return head.Swagger != nil
+}
+
+// hasSwaggerKey reports whether data holds something that looks like a swagger
+// key: the word at a line start or after '{' or ',' (and whitespace), quoted or
+// not, followed by whitespace and ':'. It matches exactly what the regexp
+// (?m)(^|[{,]\s*)["']?swagger["']?\s*: matches, but visits only the places
+// where the word occurs: Go's regexp tries that leading alternation at every
+// byte, which took 220-350 ms on a 6 MB document (this scan: 2.3 ms).
+func hasSwaggerKey(data []byte) bool {
+	const word = "swagger"
+	for from := 0; ; {
+		i := bytes.Index(data[from:], []byte(word))
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + 1
+		before := i
+		if before > 0 && isQuote(data[before-1]) && keyStartsAt(data, before-1) || keyStartsAt(data, before) {
+			if keyEndsAt(data, i+len(word)) {
+				return true
+			}
+		}
+	}
+}
+
+func isQuote(c byte) bool { return c == '"' || c == '\'' }
+
+// isRegexpSpace is \s in Go's regexp syntax.
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// keyStartsAt reports whether (?m)(^|[{,]\s*) matches ending at data[:at].
+func keyStartsAt(data []byte, at int) bool {
+	if at == 0 || data[at-1] == '\n' {
+		return true
+	}
+	j := at
+	for j > 0 && isRegexpSpace(data[j-1]) {
+		j--
+	}
+	return j > 0 && (data[j-1] == '{' || data[j-1] == ',')
+}
+
+// keyEndsAt reports whether ["']?\s*: matches starting at data[at:].
+func keyEndsAt(data []byte, at int) bool {
+	colonAfterSpace := func(j int) bool {
+		for j < len(data) && isRegexpSpace(data[j]) {
+			j++
+		}
+		return j < len(data) && data[j] == ':'
+	}
+	return colonAfterSpace(at) || at < len(data) && isQuote(data[at]) && colonAfterSpace(at+1)
 }
 
 func loadSwagger2(path string, data []byte) (*Document, error) {

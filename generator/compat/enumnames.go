@@ -151,7 +151,7 @@ func (p *prep) fixEnumNames() {
 			}
 			varnames[i] = n
 		}
-		p.warn(v.Origin, CodeRenamedType, "enum constants of %s would be named like other declarations (%s); they get the suffix Value", s.where, quoteList(renamed))
+		p.warn(v.Origin, CodeRenamedType, "enum constants of %s would be named like other declarations (%s); they get the suffix Value", s.where(), quoteList(renamed))
 		if v.Extensions == nil {
 			v.Extensions = map[string]any{}
 		}

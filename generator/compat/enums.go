@@ -114,7 +114,7 @@ func (p *prep) fixEnums() {
 		if typ == "array" || typ == "object" {
 			if typ == "object" && len(enum) > 0 {
 				v.Enum = nil
-				p.warn(v.Origin, CodeDroppedEnum, "enum of object schema %s cannot be Go constants; dropped", s.where)
+				p.warn(v.Origin, CodeDroppedEnum, "enum of object schema %s cannot be Go constants; dropped", s.where())
 			}
 			continue
 		}
@@ -143,7 +143,7 @@ func (p *prep) fixEnums() {
 			continue
 		}
 		v.Enum, v.Const = nil, nil
-		p.warn(v.Origin, CodeDroppedEnum, "enum of %s has values that do not fit Go type %s (%s); generated without constants", s.where, orAny(typ), preview(values))
+		p.warn(v.Origin, CodeDroppedEnum, "enum of %s has values that do not fit Go type %s (%s); generated without constants", s.where(), orAny(typ), preview(values))
 	}
 }
 
@@ -191,7 +191,7 @@ func (p *prep) dedupeUnions() {
 					key = fmt.Sprintf("%p", m.Value)
 				}
 				if seen[key] {
-					p.warn(schemaOrigin(m), CodeDroppedUnionMember, "union %s lists %s twice; the repeat is dropped", s.where, describeRef(m))
+					p.warn(schemaOrigin(m), CodeDroppedUnionMember, "union %s lists %s twice; the repeat is dropped", s.where(), describeRef(m))
 					p.invalidate()
 					continue
 				}

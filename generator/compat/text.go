@@ -43,11 +43,11 @@ func (p *prep) fixText() {
 			}
 			if bad {
 				v.Discriminator = nil
-				p.warn(v.Origin, CodeDroppedUnionMember, "discriminator of %s has a name that cannot be written in Go source; dropped (the union is decoded by trying each member)", s.where)
+				p.warn(v.Origin, CodeDroppedUnionMember, "discriminator of %s has a name that cannot be written in Go source; dropped (the union is decoded by trying each member)", s.where())
 			}
 		}
-		p.fixExtensions(v.Extensions, v.Origin, s.where)
-		p.fixExtensions(s.ref.Extensions, schemaOrigin(s.ref), s.where)
+		p.fixExtensions(v.Extensions, v.Origin, s.at)
+		p.fixExtensions(s.ref.Extensions, schemaOrigin(s.ref), s.at)
 	}
 	for _, op := range p.operations() {
 		where := op.method + " " + op.key
@@ -65,7 +65,7 @@ func (p *prep) fixText() {
 				*params = out
 			}
 		}
-		p.fixExtensions(op.op.Extensions, op.op.Origin, where)
+		p.fixExtensions(op.op.Extensions, op.op.Origin, rootPath(where, ""))
 		if badText(op.op.OperationID) {
 			op.op.OperationID = strings.Map(func(r rune) rune {
 				if badText(string(r)) {
@@ -122,7 +122,7 @@ func (p *prep) fixMediaKeys(content openapi3.Content, where string) {
 }
 
 // fixExtensions drops oapi-codegen extensions whose values would not compile.
-func (p *prep) fixExtensions(ext map[string]any, origin *openapi3.Origin, where string) {
+func (p *prep) fixExtensions(ext map[string]any, origin *openapi3.Origin, where *sitePath) {
 	for _, k := range []string{"x-go-name", "x-go-type-name", "x-go-type", "x-oapi-codegen-extra-tags", "x-go-type-import", "x-enum-varnames", "x-enumNames"} {
 		v, ok := ext[k]
 		if !ok {
@@ -141,7 +141,7 @@ func (p *prep) fixExtensions(ext map[string]any, origin *openapi3.Origin, where 
 		}
 		if bad {
 			delete(ext, k)
-			p.warn(origin, CodeRawJSON, "extension %s of %s cannot be written in Go source; ignored", k, where)
+			p.warn(origin, CodeRawJSON, "extension %s of %s cannot be written in Go source; ignored", k, where.String())
 		}
 	}
 }

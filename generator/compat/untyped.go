@@ -11,7 +11,7 @@ func (p *prep) rawJSON(s schemaSite, why string) {
 		v.Extensions = map[string]any{}
 	}
 	v.Extensions["x-go-type"] = "json.RawMessage"
-	p.warn(schemaOrigin(s.ref), CodeRawJSON, "schema %s %s; generated as json.RawMessage", s.where, why)
+	p.warn(schemaOrigin(s.ref), CodeRawJSON, "schema %s %s; generated as json.RawMessage", s.where(), why)
 }
 
 // fixUntypable degrades to raw JSON the schemas oapi-codegen cannot type:

@@ -39,7 +39,7 @@ func (p *prep) fixWebhooks() {
 	// Does any webhook refer to a component?
 	c := newCollector()
 	for _, name := range sortedKeys(p.doc.Webhooks) {
-		c.pathItem(p.doc.Webhooks[name], "#/webhooks/"+name)
+		c.pathItem(p.doc.Webhooks[name], rootPath("#/webhooks/", name))
 	}
 	uses := false
 	for _, r := range c.refs {
