@@ -22,6 +22,7 @@ func newCheckCmd(a *app) *cobra.Command {
 	var (
 		flags   configFlags
 		verbose bool
+		format  string
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -32,14 +33,23 @@ changed files as a unified diff on stdout (apply it with git apply, or run
 specgate generate), and lists changed, missing and stale files (files specgate
 generated that it would now remove) on stderr.
 
+--format github also prints each drifted file and each diagnostic as a GitHub
+Actions ::error (or ::warning) workflow command on stdout, so the run annotates
+the files.
+
 Exit 0 when the output folder is up to date, 1 on drift or annotation errors,
 2 on usage, I/O or load errors.`,
 		Example: `  specgate check
   specgate check -c api/specgate.yaml
+  specgate check --format github
   specgate check --spec openapi.yaml --out internal/api --package api`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, res, err := generateInMemory(cmd, a, &flags, verbose)
+			report := func(ds []generator.Diagnostic) { printDiagnostics(a, ds, verbose) }
+			if format == "github" {
+				report = func(ds []generator.Diagnostic) { _ = writeDiagnostics(a.stdout, "github", ds, verbose) }
+			}
+			cfg, res, err := generateInMemory(cmd, &flags, report)
 			if err != nil {
 				return err
 			}
@@ -48,6 +58,11 @@ Exit 0 when the output folder is up to date, 1 on drift or annotation errors,
 				return usageErr(err)
 			}
 			for _, d := range drift {
+				if format == "github" {
+					// An annotation on the file, as a workflow command on stdout.
+					fmt.Fprintf(a.stdout, "::error file=%s,title=%s::%s\n", escapeProperty(filepath.ToSlash(d.path)),
+						escapeProperty("specgate check"), escapeData(d.path+" is "+d.what+": run specgate generate"))
+				}
 				fmt.Fprintf(a.stderr, "%s: %s\n", d.path, d.what)
 			}
 			if len(drift) > 0 {
@@ -58,6 +73,7 @@ Exit 0 when the output folder is up to date, 1 on drift or annotation errors,
 	}
 	flags.add(cmd)
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print notices")
+	formatFlag(cmd, &format, "text", "github")
 	return cmd
 }
 

@@ -30,7 +30,7 @@ notices only with -v. Exit 0 fine, 1 annotation findings, 2 usage, I/O or
 load errors.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, res, err := generateInMemory(cmd, a, &flags, verbose)
+			cfg, res, err := generateInMemory(cmd, &flags, func(ds []generator.Diagnostic) { printDiagnostics(a, ds, verbose) })
 			if err != nil {
 				return err
 			}
@@ -60,16 +60,16 @@ func printDiagnostics(a *app, ds []generator.Diagnostic, verbose bool) {
 }
 
 // generateInMemory resolves the configuration and runs the generator without
-// touching the disk, printing its diagnostics. The error it returns carries the
-// command's exit code (findings 1, usage, I/O and load errors 2).
-func generateInMemory(cmd *cobra.Command, a *app, flags *configFlags, verbose bool) (generator.Config, *generator.Result, error) {
+// touching the disk, handing its diagnostics to report. The error it returns
+// carries the command's exit code (findings 1, usage, I/O and load errors 2).
+func generateInMemory(cmd *cobra.Command, flags *configFlags, report func([]generator.Diagnostic)) (generator.Config, *generator.Result, error) {
 	cfg, err := flags.resolve()
 	if err != nil {
 		return cfg, nil, err
 	}
 	res, err := generator.Generate(cmd.Context(), cfg)
 	if res != nil {
-		printDiagnostics(a, res.Diagnostics, verbose)
+		report(res.Diagnostics)
 	}
 	switch {
 	case errors.Is(err, generator.ErrFindings):
