@@ -40,8 +40,9 @@
 //     twice, or paths ServeMux refuses side by side. RegisterRoutes then registers
 //     a wider pattern with a generated adapter in front of g.Wrap that checks the
 //     rest of the path (404 when it does not fit) and sets the path values;
-//     conflicting routes share one pattern whose handler tries its few members,
-//     most specific first, then in document order. Each such route gets a
+//     conflicting routes, and an adapted route with a more general route its wider
+//     pattern would take requests from, share one pattern whose handler tries its
+//     few members, most specific first, then in document order. Each such route gets a
 //     route-adapted warning, Route.Registered and auth.Route.Pattern name the
 //     registered pattern, and routes registered as written are generated exactly
 //     as before. A route that an earlier one shadows entirely (paths differing

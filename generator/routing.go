@@ -40,7 +40,12 @@ const (
 //   - patterns ServeMux refuses side by side (neither is more specific, or the
 //     same twice) are grouped: one pattern covering them all is registered, and
 //     its handler tries the group's few members, most specific first, then in
-//     document order, each member checking its own literal segments.
+//     document order, each member checking its own literal segments;
+//   - so are an adapted pattern and a more general one it overlaps: ServeMux
+//     would send the adapter requests it turns away but the other route fits
+//     (/w/x/{n}.json, registered as /w/x/{n}, beside /w/{a}/{b});
+//   - a wildcard never matches the final empty segment ({$}), so such patterns
+//     do not overlap.
 
 // pathSeg is one segment of an operation's path, as ServeMux would see it.
 type pathSeg struct {
@@ -227,30 +232,39 @@ func methodWithin(a, b string) bool {
 	return a == b || (a == http.MethodHead && b == http.MethodGet)
 }
 
+// endSlash reports whether s is the final {$}: ServeMux's wildcards do not
+// match that empty segment.
+func (s regSeg) endSlash() bool { return s.lit && s.raw == "{$}" }
+
 // regWithin reports whether every path pattern a matches, b matches too.
 func regWithin(a, b []regSeg) bool {
 	for i := range a {
-		if b[i].lit && (!a[i].lit || a[i].val != b[i].val) {
+		if b[i].lit && (!a[i].lit || a[i].val != b[i].val) || !b[i].lit && a[i].endSlash() {
 			return false
 		}
 	}
 	return true
 }
 
+// overlap reports whether patterns a and b match some request in common and,
+// if so, whether each matches only requests the other matches too.
+func overlap(am string, a []regSeg, bm string, b []regSeg) (ok, aIn, bIn bool) {
+	if len(a) != len(b) || !methodsOverlap(am, bm) {
+		return false, false, false
+	}
+	for i := range a {
+		if a[i].lit && b[i].lit && a[i].val != b[i].val || a[i].lit != b[i].lit && (a[i].endSlash() || b[i].endSlash()) {
+			return false, false, false
+		}
+	}
+	return true, methodWithin(am, bm) && regWithin(a, b), methodWithin(bm, am) && regWithin(b, a)
+}
+
 // conflicts reports whether ServeMux refuses patterns a and b side by side:
 // they match some request in common and neither is more specific.
 func conflicts(am string, a []regSeg, bm string, b []regSeg) bool {
-	if len(a) != len(b) || !methodsOverlap(am, bm) {
-		return false
-	}
-	for i := range a {
-		if a[i].lit && b[i].lit && a[i].val != b[i].val {
-			return false
-		}
-	}
-	aIn := methodWithin(am, bm) && regWithin(a, b)
-	bIn := methodWithin(bm, am) && regWithin(b, a)
-	return aIn == bIn
+	ok, aIn, bIn := overlap(am, a, bm, b)
+	return ok && aIn == bIn
 }
 
 // segWithin reports whether every segment value a accepts, b accepts too
@@ -269,8 +283,10 @@ func segWithin(a, b pathSeg) bool {
 	return strings.Join(a.text, "\x00") == strings.Join(b.text, "\x00") && len(a.params) == len(b.params)
 }
 
-// shapeWithin reports whether every request a matches, b matches too
-// (ignoring the equality of repeated parameters).
+// shapeWithin reports whether every request a matches, b matches too. Where b
+// repeats a parameter, a must give every occurrence the same value: the same
+// literal, or the same parameter of its own in the same place; anything else
+// counts as not within.
 func shapeWithin(a, b routeShape) bool {
 	if !methodWithin(a.method, b.method) || len(a.segs) != len(b.segs) {
 		return false
@@ -278,6 +294,31 @@ func shapeWithin(a, b routeShape) bool {
 	for i := range a.segs {
 		if !segWithin(a.segs[i], b.segs[i]) {
 			return false
+		}
+	}
+	for _, p := range b.twice {
+		source := ""
+		for i, bs := range b.segs {
+			as := a.segs[i]
+			for k, name := range bs.params {
+				if name != p {
+					continue
+				}
+				var src string
+				switch {
+				case as.lit:
+					vals, _ := matchSeg(as.val, bs, nil, nil) // fits: segWithin said so
+					src = "=" + vals[k]
+				case slices.Equal(as.text, bs.text) && len(as.params) == len(bs.params):
+					src = "{" + as.params[k]
+				default:
+					return false
+				}
+				if source != "" && src != source {
+					return false
+				}
+				source = src
+			}
 		}
 	}
 	return true
@@ -346,14 +387,20 @@ func planRoutes(routes []Route, base string) ([]*routeUnit, []string, []Diagnost
 	// Units start as one per route and merge while their patterns conflict;
 	// a merged unit's pattern covers all its members, so it may conflict with
 	// more units, hence the loop. Each round merges at least two units.
+	//
+	// A unit with an adapter (exact false) answers 404 to some requests its
+	// pattern matches, so it also merges with a unit whose pattern is more
+	// general than its own: ServeMux would send it requests that only the
+	// other unit's route fits.
 	type draft struct {
 		method  string
 		reg     []regSeg
 		members []int
+		exact   bool // one route, no adapter
 	}
 	var units []*draft
 	for i, sh := range shapes {
-		units = append(units, &draft{method: sh.method, reg: sh.reg, members: []int{i}})
+		units = append(units, &draft{method: sh.method, reg: sh.reg, members: []int{i}, exact: len(memberRules(sh, sh.reg)) == 0})
 	}
 	// The common case, every path registrable as written and none in conflict,
 	// needs no comparisons: ServeMux's own check, done once, says so.
@@ -388,7 +435,9 @@ func planRoutes(routes []Route, base string) ([]*routeUnit, []string, []Diagnost
 		for _, idx := range byLen {
 			for x, i := range idx {
 				for _, j := range idx[x+1:] {
-					if conflicts(units[i].method, units[i].reg, units[j].method, units[j].reg) && find(i) != find(j) {
+					a, b := units[i], units[j]
+					ok, aIn, bIn := overlap(a.method, a.reg, b.method, b.reg)
+					if ok && (aIn == bIn || aIn && !a.exact || bIn && !b.exact) && find(i) != find(j) {
 						parent[find(j)] = find(i)
 						merged = true
 					}
@@ -404,9 +453,11 @@ func planRoutes(routes []Route, base string) ([]*routeUnit, []string, []Diagnost
 			root := find(i)
 			d := at[root]
 			if d == nil {
-				d = &draft{method: u.method}
+				d = &draft{method: u.method, exact: u.exact}
 				at[root] = d
 				next = append(next, d)
+			} else {
+				d.exact = false
 			}
 			d.members = append(d.members, u.members...)
 			if d.method != u.method { // only GET and HEAD overlap: GET serves both
@@ -591,21 +642,36 @@ func adaptedWarning(routes []Route, shapes []routeShape, u *routeUnit, k int, ba
 	r, sh := routes[m], shapes[m]
 	var why []string
 	if len(u.members) > 1 {
-		var with []string
+		var with, near []string
 		for _, o := range u.members {
-			if o != m && conflicts(sh.method, sh.reg, shapes[o].method, shapes[o].reg) && len(with) < 2 {
-				with = append(with, fmt.Sprintf("%s %s (%s)", routes[o].Method, routes[o].Path, relPos(routes[o].Pos, r.Pos)))
+			ok, in, oIn := overlap(sh.method, sh.reg, shapes[o].method, shapes[o].reg)
+			other := fmt.Sprintf("%s %s (%s)", routes[o].Method, routes[o].Path, relPos(routes[o].Pos, r.Pos))
+			switch {
+			case o == m || !ok:
+			case in == oIn && len(with) < 2:
+				with = append(with, other)
+			case in != oIn && len(near) < 2:
+				near = append(near, other)
 			}
 		}
 		conflict := "its pattern overlaps the group's"
-		if len(with) > 0 {
+		switch {
+		case len(with) > 0:
 			conflict = "it conflicts with " + strings.Join(with, " and ")
+		case len(near) > 0:
+			// ServeMux would take both, but the more specific pattern's
+			// adapter would answer 404 to requests only the other route fits.
+			conflict = "it overlaps " + strings.Join(near, " and ") + ", and an adapter behind the more specific pattern would turn away requests only the other fits"
 		}
 		others := "the other route"
 		if len(u.members) > 2 {
 			others = fmt.Sprintf("the %d other routes", len(u.members)-1)
 		}
-		why = append(why, fmt.Sprintf("ServeMux cannot register it beside %s of this pattern (%s); the pattern's handler tries them most specific first, then in document order, and this route comes %s", others, conflict, ordinal(k+1)))
+		lead := "ServeMux cannot register it beside " + others
+		if len(with) == 0 && len(near) > 0 {
+			lead = "it shares this pattern with " + others
+		}
+		why = append(why, fmt.Sprintf("%s of this pattern (%s); the pattern's handler tries them most specific first, then in document order, and this route comes %s", lead, conflict, ordinal(k+1)))
 	}
 	if len(sh.inSeg) > 0 {
 		why = append(why, fmt.Sprintf("ServeMux takes no wildcard inside a segment (%s): the adapter checks the text around it", strings.Join(sh.inSeg, ", ")))

@@ -42,23 +42,12 @@ func TestPlanRoutesKeepsLegalPatterns(t *testing.T) {
 	}
 }
 
-// TestPlanRoutesServes registers plans the way routes.gen.go does, with
-// matchSeg standing in for specgateMatch, and checks which route each request
-// reaches with which path values.
-func TestPlanRoutesServes(t *testing.T) {
-	units, routes, diags := planned(t,
-		"GET", "/critics/{type}.json",
-		"GET", "/critics/picks.json",
-		"GET", "/v1/{name}:cancel",
-		"GET", "/v1/{name}:retry",
-		"GET", "/a/{x}/b/{x}",
-		"GET", "/p/{id}/logo",
-		"GET", "/p/sets/{set}",
-		"GET", "/p/{id}/{part}",
-		"HEAD", "/h/{a}/x",
-		"GET", "/h/y/{b}",
-		"GET", "/rides?page={page}",
-	)
+// servePlan plans routes for method/path pairs and registers the plan the
+// way routes.gen.go does, with matchSeg standing in for specgateMatch: each
+// route answers its index and the path values it was given.
+func servePlan(t *testing.T, pairs ...string) (*http.ServeMux, []Route, []Diagnostic) {
+	t.Helper()
+	units, routes, diags := planned(t, pairs...)
 	for _, d := range diags {
 		if d.Severity == Error {
 			t.Fatalf("error: %s", d)
@@ -96,6 +85,36 @@ func TestPlanRoutesServes(t *testing.T) {
 			http.NotFound(w, r)
 		}))
 	}
+	return mux, routes, diags
+}
+
+// reached is what mux answers to method path: a route's index and path
+// values, or "404".
+func reached(mux *http.ServeMux, method, path string) string {
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+	if rec.Code == http.StatusNotFound {
+		return "404"
+	}
+	return strings.TrimSpace(rec.Body.String())
+}
+
+// TestPlanRoutesServes checks which route each request reaches with which
+// path values.
+func TestPlanRoutesServes(t *testing.T) {
+	mux, routes, diags := servePlan(t,
+		"GET", "/critics/{type}.json",
+		"GET", "/critics/picks.json",
+		"GET", "/v1/{name}:cancel",
+		"GET", "/v1/{name}:retry",
+		"GET", "/a/{x}/b/{x}",
+		"GET", "/p/{id}/logo",
+		"GET", "/p/sets/{set}",
+		"GET", "/p/{id}/{part}",
+		"HEAD", "/h/{a}/x",
+		"GET", "/h/y/{b}",
+		"GET", "/rides?page={page}",
+	)
 	for _, tc := range []struct{ method, path, want string }{
 		{"GET", "/critics/all.json", "0 type=all"},
 		{"GET", "/critics/picks.json", "1"},
@@ -114,13 +133,7 @@ func TestPlanRoutesServes(t *testing.T) {
 		{"GET", "/h/z/x", "404"},
 		{"GET", "/rides?page=2", "10"},
 	} {
-		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
-		got := strings.TrimSpace(rec.Body.String())
-		if rec.Code == http.StatusNotFound {
-			got = "404"
-		}
-		if got != tc.want {
+		if got := reached(mux, tc.method, tc.path); got != tc.want {
 			t.Errorf("%s %s reached %q, want %q", tc.method, tc.path, got, tc.want)
 		}
 	}
@@ -180,6 +193,47 @@ func TestMatchSeg(t *testing.T) {
 		got, ok := matchSeg(tc.v, tc.seg, nil, nil)
 		if ok != (tc.want != nil) || (ok && strings.Join(got, ",") != strings.Join(tc.want, ",")) {
 			t.Errorf("matchSeg(%q, %v) = %v %v, want %v", tc.v, tc.seg, got, ok, tc.want)
+		}
+	}
+}
+
+// TestPlanRoutesWiderPatterns checks the cases where an adapted route's wider
+// pattern meets a route ServeMux would register beside it: a request the
+// document gives to the other route still reaches it.
+func TestPlanRoutesWiderPatterns(t *testing.T) {
+	mux, _, diags := servePlan(t,
+		// "/w/x/{n}" (registered for the first) is more specific than "/w/{a}/{b}":
+		// ServeMux takes both and gives it /w/x/foo, which only the second fits.
+		"GET", "/w/x/{n}.json",
+		"GET", "/w/{a}/{b}",
+		"HEAD", "/m/{n}.json",
+		"GET", "/m/{id}",
+		// A wildcard does not match the empty final segment: no conflict.
+		"GET", "/t/{id}/",
+		"GET", "/t/sets/{x}",
+		// A repeated parameter is more specific than two different ones.
+		"GET", "/e/{y}/{z}",
+		"GET", "/e/{x}/{x}",
+	)
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/w/x/foo.json", "0 n=foo"},
+		{"GET", "/w/x/foo", "1 a=x b=foo"},
+		{"GET", "/w/y/foo.json", "1 a=y b=foo.json"},
+		{"HEAD", "/m/a.json", "2 n=a"},
+		{"HEAD", "/m/a", "3 id=a"},
+		{"GET", "/m/a.json", "3 id=a.json"},
+		{"GET", "/t/7/", "4 id=7"},
+		{"GET", "/t/sets/9", "5 x=9"},
+		{"GET", "/e/1/1", "7 x=1 x=1"},
+		{"GET", "/e/1/2", "6 y=1 z=2"},
+	} {
+		if got := reached(mux, tc.method, tc.path); got != tc.want {
+			t.Errorf("%s %s reached %q, want %q", tc.method, tc.path, got, tc.want)
+		}
+	}
+	for _, d := range diags {
+		if d.Code == CodeRouteShadowed {
+			t.Errorf("no route is shadowed: %s", d)
 		}
 	}
 }

@@ -25,6 +25,12 @@ type ServerInterface interface {
 	// (GET /anything/{id}/{action}/{id})
 	GetAnything(w http.ResponseWriter, r *http.Request, id int, action string)
 
+	// (GET /catalog/books/{isbn}.json)
+	GetBookJSON(w http.ResponseWriter, r *http.Request, isbn string)
+
+	// (GET /catalog/{kind}/{id})
+	GetCatalogEntry(w http.ResponseWriter, r *http.Request, kind string, id string)
+
 	// (GET /critics/{resource-type}.json)
 	GetCritics(w http.ResponseWriter, r *http.Request, resourceType string)
 
@@ -51,6 +57,12 @@ type ServerInterface interface {
 
 	// (GET /rides)
 	ListRides(w http.ResponseWriter, r *http.Request, params ListRidesParams)
+
+	// (GET /shelves/top/{n})
+	GetTopShelf(w http.ResponseWriter, r *http.Request, n int)
+
+	// (GET /shelves/{id}/)
+	GetShelf(w http.ResponseWriter, r *http.Request, id string)
 
 	// (GET /shops/settings/{key})
 	GetShopSetting(w http.ResponseWriter, r *http.Request, key string)
@@ -97,6 +109,67 @@ func (siw *ServerInterfaceWrapper) GetAnything(w http.ResponseWriter, r *http.Re
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetAnything(w, r, id, action)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetBookJSON operation middleware
+func (siw *ServerInterfaceWrapper) GetBookJSON(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "isbn" -------------
+	var isbn string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "isbn", r.PathValue("isbn"), &isbn, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "isbn", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetBookJSON(w, r, isbn)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetCatalogEntry operation middleware
+func (siw *ServerInterfaceWrapper) GetCatalogEntry(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "kind" -------------
+	var kind string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "kind", r.PathValue("kind"), &kind, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetCatalogEntry(w, r, kind, id)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -387,6 +460,58 @@ func (siw *ServerInterfaceWrapper) ListRides(w http.ResponseWriter, r *http.Requ
 	handler.ServeHTTP(w, r)
 }
 
+// GetTopShelf operation middleware
+func (siw *ServerInterfaceWrapper) GetTopShelf(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "n" -------------
+	var n int
+
+	err = runtime.BindStyledParameterWithOptions("simple", "n", r.PathValue("n"), &n, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "n", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetTopShelf(w, r, n)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetShelf operation middleware
+func (siw *ServerInterfaceWrapper) GetShelf(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetShelf(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetShopSetting operation middleware
 func (siw *ServerInterfaceWrapper) GetShopSetting(w http.ResponseWriter, r *http.Request) {
 
@@ -598,6 +723,10 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/shops/{shopId}/orders", wrapper.ListShopOrders)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/shops/{shopId}/items", wrapper.ListShopItems)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/shops/settings/{key}", wrapper.GetShopSetting)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/catalog/books/{isbn}.json", wrapper.GetBookJSON)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/catalog/{kind}/{id}", wrapper.GetCatalogEntry)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/shelves/{id}/{$}", wrapper.GetShelf)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/shelves/top/{n}", wrapper.GetTopShelf)
 
 	return m
 }

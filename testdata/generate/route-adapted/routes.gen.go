@@ -39,6 +39,10 @@ func specgateRoutes() []auth.Route {
 		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "listShopOrders", Auth: auth.Public},
 		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "listShopItems", Auth: auth.Public},
 		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "getShopSetting", Auth: auth.Public},
+		{Method: "GET", Pattern: "/catalog/{seg2}/{seg3}", OperationID: "getBookJSON", Auth: auth.Required},
+		{Method: "GET", Pattern: "/catalog/{seg2}/{seg3}", OperationID: "getCatalogEntry", Auth: auth.Public},
+		{Method: "GET", Pattern: "/shelves/{id}/{$}", OperationID: "getShelf", Auth: auth.Public},
+		{Method: "GET", Pattern: "/shelves/top/{n}", OperationID: "getTopShelf", Auth: auth.Public},
 	}
 }
 
@@ -100,6 +104,12 @@ func RegisterRoutesWithOptions(mux *http.ServeMux, si ServerInterface, g auth.Gu
 		adapt(routes[11], "/shops/{seg2}/{seg3}", wrapper.ListShopItems, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"items"}}),
 		adapt(routes[12], "/shops/{seg2}/{seg3}", wrapper.GetShopSetting, specgateSegment{wildcard: "seg2", text: []string{"settings"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"key"}}),
 	))
+	mux.Handle("GET "+opts.BaseURL+"/catalog/{seg2}/{seg3}", specgateDispatch(
+		adapt(routes[13], "/catalog/{seg2}/{seg3}", wrapper.GetBookJSON, specgateSegment{wildcard: "seg2", text: []string{"books"}}, specgateSegment{wildcard: "seg3", text: []string{"", ".json"}, params: []string{"isbn"}}),
+		adapt(routes[14], "/catalog/{seg2}/{seg3}", wrapper.GetCatalogEntry, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"kind"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"id"}}),
+	))
+	register(routes[15], "/shelves/{id}/{$}", wrapper.GetShelf)
+	register(routes[16], "/shelves/top/{n}", wrapper.GetTopShelf)
 }
 
 // specgateSegment is one check of an adapted route: the value of the pattern's
