@@ -222,7 +222,7 @@ func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from Source,
 	fieldPos := func(name string) Position {
 		if o != nil {
 			if loc, ok := o.Fields.Lookup(name); ok {
-				return Position{File: b.file(loc.File), Line: loc.Line, Col: loc.Column}
+				return b.doc.position(loc)
 			}
 		}
 		if len(keys) > 0 {
@@ -274,7 +274,7 @@ func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, b
 		p := at
 		// Origins record the scalar items only, in order.
 		if isScalar(item) && next < len(items) {
-			p = Position{File: b.file(items[next].File), Line: items[next].Line, Col: items[next].Column}
+			p = b.doc.position(items[next])
 			next++
 		}
 		s, isString := item.(string)
@@ -536,22 +536,9 @@ func (b *builder) rootURL() string {
 	return (&url.URL{Path: filepath.ToSlash(b.doc.File)}).String()
 }
 
-func (b *builder) file(f string) string { return b.doc.fileName(f) }
-
-// fileName maps an origin's file (a URL) back to a file name as the user wrote it.
-func (d *Document) fileName(f string) string {
-	if f == "" || f == (&url.URL{Path: filepath.ToSlash(d.File)}).String() {
-		return d.File
-	}
-	if u, err := url.Parse(f); err == nil && u.Scheme == "" {
-		return filepath.FromSlash(u.Path)
-	}
-	return f
-}
-
 func (b *builder) fallbackPos() Position {
 	if o := b.doc.T.Origin; o != nil && o.Key != nil {
-		return Position{File: b.file(o.Key.File), Line: o.Key.Line, Col: o.Key.Column}
+		return b.doc.position(*o.Key)
 	}
 	return Position{File: b.doc.File, Line: 1, Col: 1}
 }
@@ -560,7 +547,7 @@ func (b *builder) fallbackPos() Position {
 // no origins (a converted Swagger 2.0 document), from the source at the key path.
 func (b *builder) pos(o *openapi3.Origin, keys ...string) Position {
 	if o != nil && o.Key != nil {
-		return Position{File: b.file(o.Key.File), Line: o.Key.Line, Col: o.Key.Column}
+		return b.doc.position(*o.Key)
 	}
 	if b.nodes == nil {
 		b.nodes = newYAMLIndex(b.doc.src)

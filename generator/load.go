@@ -34,7 +34,8 @@ type Document struct {
 	// Diagnostics are load-time findings (a Swagger 2.0 conversion notice).
 	Diagnostics []Diagnostic
 
-	src []byte // the root document's bytes, for positions kin-openapi does not record
+	src   []byte      // the root document's bytes, for positions kin-openapi does not record
+	shift columnShift // columns the loader saw shifted, undone by position
 }
 
 // LoadOptions tunes Load.
@@ -65,7 +66,13 @@ func (e *LoadError) Unwrap() []error { return []error{ErrLoad, e.Err} }
 // Load reads an OpenAPI 3.0 or 3.1 document (YAML or JSON) with origins on, resolving
 // $refs to local files relative to it. A Swagger 2.0 document is converted to 3.0
 // with a notice. It never panics on a bad document: every failure is a *LoadError.
-func Load(ctx context.Context, path string, opts LoadOptions) (doc *Document, err error) {
+func Load(ctx context.Context, path string, opts LoadOptions) (*Document, error) {
+	return load(ctx, path, opts, true)
+}
+
+// load is Load; markFlow=false turns markFlowDocument off, for the tests that
+// check it changes no position.
+func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (doc *Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, loadErr(path, 0, 0, CodeLoadFailed, fmt.Errorf("kin-openapi panicked: %v", r))
@@ -79,14 +86,29 @@ func Load(ctx context.Context, path string, opts LoadOptions) (doc *Document, er
 		return loadSwagger2(path, data)
 	}
 
-	loader := openapi3.NewLoader()
-	loader.Context = ctx
-	loader.IncludeOrigin = true
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = readURI(opts)
-	t, err := loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(path)})
-	if err != nil {
-		return nil, classifyLoadError(path, data, err)
+	location := &url.URL{Path: filepath.ToSlash(path)}
+	read := func(data []byte) (*openapi3.T, error) {
+		loader := openapi3.NewLoader()
+		loader.Context = ctx
+		loader.IncludeOrigin = true
+		loader.IsExternalRefsAllowed = true
+		loader.ReadFromURIFunc = readURI(opts)
+		return loader.LoadFromDataWithPath(data, location)
+	}
+	var t *openapi3.T
+	var shift columnShift
+	if marked, line, ok := markFlowDocument(data); ok && markFlow {
+		// A failure is retried as written, so that errors read exactly as before.
+		if t, err = read(marked); err == nil {
+			shift = columnShift{file: location.String(), line: line, cols: len(documentMarker)}
+		} else {
+			t = nil
+		}
+	}
+	if t == nil {
+		if t, err = read(data); err != nil {
+			return nil, classifyLoadError(path, data, err)
+		}
 	}
 	if !strings.HasPrefix(t.OpenAPI, "3.") {
 		return nil, loadErr(path, 1, 1, CodeLoadFailed, fmt.Errorf("not an OpenAPI 3 document (openapi: %q)", t.OpenAPI))
@@ -94,7 +116,7 @@ func Load(ctx context.Context, path string, opts LoadOptions) (doc *Document, er
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
-	return &Document{File: path, T: t, src: data}, nil
+	return &Document{File: path, T: t, src: data, shift: shift}, nil
 }
 
 // readURI reads $ref targets: local files always, remote ones only when allowed.

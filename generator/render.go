@@ -10,6 +10,7 @@ import (
 	"sync"
 	"text/template"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
 	"github.com/specgate/specgate/generator/compat"
@@ -77,7 +78,8 @@ func renderAPI(doc *Document, table *Table, cfg Config) ([]byte, []string, []Dia
 
 	var diags []Diagnostic
 	for _, w := range compat.Prepare(doc.T) {
-		diags = append(diags, Diagnostic{File: doc.fileName(w.File), Line: w.Line, Col: w.Col, Severity: Warning, Code: w.Code, Message: w.Message})
+		at := doc.position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
+		diags = append(diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Warning, Code: w.Code, Message: w.Message})
 	}
 	opts := codegen.Configuration{
 		PackageName: cfg.Package,

@@ -1,0 +1,211 @@
+package generator
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+func TestMarkFlowDocument(t *testing.T) {
+	for _, tc := range []struct {
+		data     string
+		wantLine int // 0: not marked
+	}{
+		{`{"openapi":"3.0.3"}`, 1},
+		{"\n\n{\"openapi\":\"3.0.3\"}", 3},
+		{`["not", "an", "object"]`, 1},
+		{"openapi: 3.0.3\n", 0},
+		{` {"openapi":"3.0.3"}`, 0},          // not at a line start
+		{"\t{\"openapi\":\"3.0.3\"}", 0},     // not at a line start
+		{"\r\n{\"openapi\":\"3.0.3\"}", 0},   // only line feeds are counted
+		{"{\"x\":\"a\u0085b\"}", 0},          // kin-openapi reads this one as JSON
+		{"\ufeff{\"openapi\":\"3.0.3\"}", 0}, // byte order mark
+		{"--- {\"openapi\":\"3.0.3\"}", 0},   // marked already
+		{"", 0},
+		{"\n\n", 0},
+	} {
+		marked, line, ok := markFlowDocument([]byte(tc.data))
+		if ok != (tc.wantLine > 0) || line != tc.wantLine {
+			t.Errorf("%q: line %d, ok %v; want line %d", tc.data, line, ok, tc.wantLine)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		i := tc.wantLine - 1
+		if want := tc.data[:i] + documentMarker + tc.data[i:]; string(marked) != want {
+			t.Errorf("%q: marked %q, want %q", tc.data, marked, want)
+		}
+	}
+}
+
+// TestMarkedLoadSamePositions loads JSON documents with and without
+// markFlowDocument and compares every location the two trees record, after
+// Document.position: marking must change nothing a user sees. The documents are
+// the JSON test documents and every YAML golden document rewritten as one line of
+// JSON (the shape that made marking worth it).
+func TestMarkedLoadSamePositions(t *testing.T) {
+	type doc struct {
+		path     string
+		oneLine  bool // marked for sure: starts with '{' on line 1
+		minCount int
+	}
+	docs := []doc{
+		{filepath.Join("..", "testdata", "generate", "json", "openapi.json"), true, 10},
+		{filepath.Join("..", "testdata", "generate", "minified-json", "openapi.json"), true, 50},
+		{filepath.Join("..", "testdata", "errors", "minified-json", "openapi.json"), true, 20},
+	}
+	cases, err := filepath.Glob(filepath.Join("..", "testdata", "generate", "*", "openapi.yaml"))
+	if err != nil || len(cases) < 10 {
+		t.Fatalf("golden documents: %v, %v", cases, err)
+	}
+	for _, src := range cases {
+		// The case folder is copied whole, for the files its $refs name.
+		dir := filepath.Join(t.TempDir(), "case")
+		if err := os.CopyFS(dir, os.DirFS(filepath.Dir(src))); err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := yaml.Unmarshal(mustRead(t, src), &v); err != nil {
+			t.Fatal(err)
+		}
+		js, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		p := filepath.Join(dir, "openapi.min.json")
+		if err := os.WriteFile(p, js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// A Swagger 2.0 document is converted and carries no origins.
+		swagger := strings.Contains(src, "swagger2")
+		docs = append(docs, doc{p, !swagger, map[bool]int{true: 0, false: 5}[swagger]})
+	}
+	for _, d := range docs {
+		name := strings.TrimPrefix(d.path, os.TempDir())
+		marked, err := load(context.Background(), d.path, LoadOptions{}, true)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		plain, err := load(context.Background(), d.path, LoadOptions{}, false)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if d.oneLine && marked.shift.cols != len(documentMarker) {
+			t.Errorf("%s: not marked", name)
+		}
+		if plain.shift != (columnShift{}) {
+			t.Errorf("%s: marked without markFlow", name)
+		}
+		got, want := positions(marked), positions(plain)
+		if len(want) < d.minCount {
+			t.Errorf("%s: %d locations recorded, want at least %d", name, len(want), d.minCount)
+		}
+		if !slices.Equal(got, want) {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("%s: location %d of %d: %v marked, %v as written", name, i, len(want), got[i], want[i])
+					break
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s: %d locations marked, %d as written", name, len(got), len(want))
+			}
+		}
+	}
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// positions lists, through d.position, every openapi3.Location in d's tree, in a
+// fixed order: fields in declaration order, map entries by key, each pointer once.
+func positions(d *Document) []Position {
+	var out []Position
+	seen := map[uintptr]bool{}
+	locType := reflect.TypeFor[openapi3.Location]()
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() || seen[v.Pointer()] {
+				return
+			}
+			seen[v.Pointer()] = true
+			walk(v.Elem())
+		case reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			if v.Type() == locType {
+				out = append(out, d.position(openapi3.Location{
+					File: v.FieldByName("File").String(), Line: int(v.FieldByName("Line").Int()), Column: int(v.FieldByName("Column").Int()),
+				}))
+				return
+			}
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			keys := v.MapKeys()
+			slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+			for _, k := range keys {
+				walk(v.MapIndex(k))
+			}
+		}
+	}
+	walk(reflect.ValueOf(d.T))
+	return out
+}
+
+// FuzzMarkedLoad checks on arbitrary documents what TestMarkedLoadSamePositions
+// checks on real ones: marked and as written, Load gives the same error or the
+// same locations.
+func FuzzMarkedLoad(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "openapi.json"))
+	for _, s := range seeds {
+		f.Add(mustRead(f, s))
+	}
+	f.Add([]byte(`{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"x-auth-required":true,"x-auth-roles":["a",1],"responses":{"200":{"description":"ok"}}}}}}`))
+	f.Add([]byte("\n\n[1, 2]"))
+	f.Add([]byte(`{"a":1}: 2`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "openapi.json")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		marked, errM := load(context.Background(), p, LoadOptions{}, true)
+		plain, errP := load(context.Background(), p, LoadOptions{}, false)
+		if (errM == nil) != (errP == nil) {
+			t.Fatalf("marked error %v, as written %v", errM, errP)
+		}
+		if errM != nil {
+			if errM.Error() != errP.Error() {
+				t.Fatalf("marked error %q, as written %q", errM, errP)
+			}
+			return
+		}
+		if got, want := positions(marked), positions(plain); !slices.Equal(got, want) {
+			t.Fatalf("locations differ:\nmarked     %v\nas written %v", got, want)
+		}
+	})
+}
