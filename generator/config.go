@@ -102,8 +102,8 @@ func LoadConfig(path string) (Config, error) {
 func ParseConfig(file string, data []byte) (Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		line, col := yamlErrorPos(err)
-		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		line, col, msg := yamlSyntaxError(data, err)
+		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	if len(root.Content) == 0 {
 		return Config{}, &ConfigError{File: file, Msg: "empty config: at least version: 1 is required"}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 )
 
@@ -87,12 +89,13 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 	}
 
 	location := &url.URL{Path: filepath.ToSlash(path)}
+	var refFiles []string // local files $refs made the loader read, in order
 	read := func(data []byte) (*openapi3.T, error) {
 		loader := openapi3.NewLoader()
 		loader.Context = ctx
 		loader.IncludeOrigin = true
 		loader.IsExternalRefsAllowed = true
-		loader.ReadFromURIFunc = readURI(opts)
+		loader.ReadFromURIFunc = readURI(opts, &refFiles)
 		return loader.LoadFromDataWithPath(data, location)
 	}
 	var t *openapi3.T
@@ -107,7 +110,7 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 	}
 	if t == nil {
 		if t, err = read(data); err != nil {
-			return nil, classifyLoadError(path, data, err)
+			return nil, classifyLoadError(path, data, err, refFiles)
 		}
 	}
 	if !strings.HasPrefix(t.OpenAPI, "3.") {
@@ -121,8 +124,9 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 
 // readURI reads $ref targets: local files always, remote ones only when allowed.
 // It does not cache across loads (kin-openapi's default reader does), so a run
-// always sees the files as they are now.
-func readURI(opts LoadOptions) openapi3.ReadFromURIFunc {
+// always sees the files as they are now. It appends each local file it reads to
+// *files, for placing a syntax error kin-openapi reports without its file.
+func readURI(opts LoadOptions, files *[]string) openapi3.ReadFromURIFunc {
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
@@ -130,6 +134,7 @@ func readURI(opts LoadOptions) openapi3.ReadFromURIFunc {
 	remote := openapi3.ReadFromHTTP(client)
 	return func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
 		if u.Scheme == "" || u.Scheme == "file" {
+			*files = append(*files, filepath.FromSlash(u.Path))
 			return openapi3.ReadFromFile(l, u)
 		}
 		if (u.Scheme == "http" || u.Scheme == "https") && opts.AllowRemoteRefs {
@@ -211,7 +216,7 @@ func keyEndsAt(data []byte, at int) bool {
 func loadSwagger2(path string, data []byte) (*Document, error) {
 	var doc2 openapi2.T
 	if err := openapi2.UnmarshalFromData(data, &doc2); err != nil {
-		return nil, classifyLoadError(path, data, err)
+		return nil, classifyLoadError(path, data, err, nil)
 	}
 	if doc2.Swagger != "2.0" {
 		return nil, loadErr(path, 1, 1, CodeLoadFailed, fmt.Errorf("unsupported swagger version %q (only 2.0 and OpenAPI 3.x)", doc2.Swagger))
@@ -254,12 +259,14 @@ var (
 	quotedRef   = regexp.MustCompile(`(?:reference|in URI:|ref) "([^"]*)"`)
 )
 
-// classifyLoadError turns a kin-openapi error into a positioned LoadError. kin-openapi
-// gives a line for YAML syntax errors (in its message) and nothing for $ref errors,
-// so those are found by looking the $ref up in the source.
-func classifyLoadError(path string, data []byte, err error) *LoadError {
+// classifyLoadError turns a kin-openapi error into a positioned LoadError. A YAML
+// (or JSON) syntax error carries its line and column but not its file, which is
+// the root document or one of refFiles; $ref errors carry no position, so those
+// are found by looking the $ref up in the source.
+func classifyLoadError(path string, data []byte, err error, refFiles []string) *LoadError {
 	msg := err.Error()
 	var pe *fs.PathError
+	var syntax *yamlv4.LoadError
 	ref := ""
 	if m := quotedRef.FindStringSubmatch(msg); m != nil {
 		ref = m[1]
@@ -276,6 +283,9 @@ func classifyLoadError(path string, data []byte, err error) *LoadError {
 		if ref, line, col := fileRefPos(path, data, pe.Path); ref != "" {
 			return loadErr(path, line, col, CodeRefBroken, errors.New(refMessage(ref, err)))
 		}
+	case errors.As(err, &syntax) && syntax.Mark.Line > 0:
+		file := syntaxErrorFile(path, data, refFiles, syntax)
+		return loadErr(file, syntax.Mark.Line, syntax.Mark.Column, CodeYAMLSyntax, errors.New(syntax.Message))
 	case strings.Contains(msg, "failed to unmarshal data") || strings.HasPrefix(msg, "yaml: "):
 		if m := yamlLineCol.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
@@ -285,6 +295,27 @@ func classifyLoadError(path string, data []byte, err error) *LoadError {
 		return loadErr(path, 0, 0, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
 	}
 	return loadErr(path, 0, 0, CodeLoadFailed, err)
+}
+
+// syntaxErrorFile is the file among the root document (path, data) and the files
+// its $refs named that fails to parse with the error kin-openapi reported: the
+// same parser, run again on each, in the order most likely first. It falls back
+// to the root document.
+func syntaxErrorFile(path string, data []byte, refFiles []string, reported *yamlv4.LoadError) string {
+	fails := func(data []byte) bool {
+		var n yamlv4.Node
+		var e *yamlv4.LoadError
+		return errors.As(yamlv4.Unmarshal(data, &n), &e) && e.Mark == reported.Mark && e.Message == reported.Message
+	}
+	if fails(data) {
+		return path
+	}
+	for _, f := range slices.Backward(refFiles) {
+		if b, err := os.ReadFile(f); err == nil && fails(b) {
+			return f
+		}
+	}
+	return path
 }
 
 // yamlMessage keeps the yaml parser's own words, without the wrappers and the

@@ -1,7 +1,10 @@
 package generator
 
 import (
+	"errors"
 	"strconv"
+
+	yamlv4 "go.yaml.in/yaml/v4"
 
 	"gopkg.in/yaml.v3"
 )
@@ -47,13 +50,18 @@ func (x *yamlIndex) find(keys ...string) (line, col int, ok bool) {
 	return key.Line, key.Column, true
 }
 
-// yamlErrorPos reads the position out of a yaml parser error ("yaml: line 3: ...").
-func yamlErrorPos(err error) (line, col int) {
-	m := yamlLineCol.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0, 0
+// yamlSyntaxError positions err, a yaml.v3 error about data. yaml.v3 gives only a
+// line, in its message; go.yaml.in/yaml/v4 (the parser kin-openapi uses) gives a
+// column too, so data is read again with it.
+func yamlSyntaxError(data []byte, err error) (line, col int, msg string) {
+	var n yamlv4.Node
+	var le *yamlv4.LoadError
+	if errors.As(yamlv4.Unmarshal(data, &n), &le) && le.Mark.Line > 0 {
+		return le.Mark.Line, le.Mark.Column, le.Message
 	}
-	line, _ = strconv.Atoi(m[1])
-	col, _ = strconv.Atoi(m[2])
-	return line, col
+	if m := yamlLineCol.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		col, _ = strconv.Atoi(m[2])
+	}
+	return line, col, yamlMessage(err.Error())
 }

@@ -142,7 +142,7 @@ func TestGenerateExit2(t *testing.T) {
 		{"unknown command", []string{"generat"}, "unknown command"},
 		{"no spec", []string{"generate", "--out", "x", "--package", "x"}, "no spec"},
 		{"missing file", []string{"generate", "--spec", "missing.yaml", "--package", "x"}, "missing.yaml: load-failed:"},
-		{"invalid yaml", []string{"generate", "--spec", "broken.yaml", "--package", "x"}, "broken.yaml:4: yaml-syntax:"},
+		{"invalid yaml", []string{"generate", "--spec", "broken.yaml", "--package", "x"}, "broken.yaml:4:1: yaml-syntax:"},
 		{"unknown config key", []string{"generate", "-c", "bad/specgate.yaml"}, `bad/specgate.yaml:2:1: unknown key "specs"`},
 		{"missing config", []string{"generate", "-c", "nope.yaml"}, "nope.yaml"},
 		{"extra argument", []string{"generate", "extra"}, "unknown command"},
