@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/module"
+	modzip "golang.org/x/mod/zip"
+)
+
+// installVersion is the version the test proxy serves this checkout as.
+const installVersion = "v0.1.0-local"
+
+// TestInstallAsTool installs specgate the two ways the README gives, from a module
+// proxy (a folder) that serves this checkout as installVersion, in a new module:
+//
+//   - go get -tool github.com/specgate/specgate/cmd/specgate@VERSION, then
+//     //go:generate go tool specgate generate; the generated code must build, vet
+//     and run against runtime/auth of that same version;
+//   - go run github.com/specgate/specgate/cmd/specgate@VERSION, outside any module.
+//
+// Both report installVersion from specgate version, which reads the build info.
+func TestInstallAsTool(t *testing.T) {
+	proxy := t.TempDir()
+	serveCheckout(t, proxy)
+
+	goproxy := "file://" + filepath.ToSlash(proxy) + "," + goEnv(t, "GOPROXY")
+	env := append(os.Environ(),
+		"GOPROXY="+goproxy,
+		// The local version is in no checksum database; the rest is checked
+		// against the go.sum copied from the checkout.
+		"GONOSUMDB=github.com/specgate/specgate",
+		"GOFLAGS=-mod=mod",
+		"GOWORK=off",
+	)
+	run := func(dir string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+
+	app := t.TempDir()
+	writeTree(t, app, map[string]string{
+		"go.mod": "module example.com/app\n\ngo 1.25\n",
+		// The checkout's sums cover every dependency at the versions it pins.
+		"go.sum":            string(mustReadFile(t, filepath.Join("..", "..", "go.sum"))),
+		"api/generate.go":   "package api\n\n//go:generate go tool specgate generate\n",
+		"api/specgate.yaml": "version: 1\nspec: openapi.yaml\noutput: .\npackage: api\n",
+		"api/openapi.yaml": `openapi: 3.0.3
+info: {title: Installed, version: "1"}
+x-auth-required: true
+paths:
+  /health:
+    get:
+      operationId: health
+      x-auth-required: false
+      responses: {"200": {description: ok}}
+  /me:
+    get:
+      operationId: me
+      responses: {"200": {description: ok}}
+`,
+		"main_test.go": `package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"example.com/app/api"
+	"github.com/specgate/specgate/runtime/auth"
+)
+
+type user struct{}
+
+type server struct{}
+
+func (server) Health(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) }
+func (server) Me(w http.ResponseWriter, r *http.Request)     { w.WriteHeader(http.StatusOK) }
+
+func TestServe(t *testing.T) {
+	key, err := auth.HMACKey("k1", "HS256", []byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := auth.New(auth.Config[user]{
+		Issuer: "https://app.example.com", Audience: "app", SigningKey: key,
+		Lookup: func(context.Context, string) (user, error) { return user{}, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	api.RegisterRoutes(mux, server{}, g)
+	for path, want := range map[string]int{"/health": 200, "/me": 401} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != want {
+			t.Errorf("GET %s: %d, want %d", path, rec.Code, want)
+		}
+	}
+}
+`,
+	})
+
+	run(app, "get", "-tool", "github.com/specgate/specgate/cmd/specgate@"+installVersion)
+	if out := run(app, "tool", "specgate", "version"); !strings.Contains(out, installVersion) {
+		t.Errorf("go tool specgate version = %q, want it to name %s", out, installVersion)
+	}
+	run(app, "generate", "./...")
+	for _, f := range []string{"api/api.gen.go", "api/routes.gen.go"} {
+		if _, err := os.Stat(filepath.Join(app, f)); err != nil {
+			t.Fatalf("go generate did not write %s: %v", f, err)
+		}
+	}
+	run(app, "vet", "./...")
+	run(app, "test", "-count=1", ".")
+
+	// go run pkg@version ignores any module around it; run it from an empty folder.
+	if out := run(t.TempDir(), "run", "github.com/specgate/specgate/cmd/specgate@"+installVersion, "version"); !strings.Contains(out, installVersion) {
+		t.Errorf("go run ...@%s version = %q, want it to name the version", installVersion, out)
+	}
+}
+
+// serveCheckout writes a GOPROXY folder that serves the files git would commit
+// from this checkout (tracked, and untracked but not ignored) as installVersion.
+func serveCheckout(t *testing.T, proxy string) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	ls.Dir = root
+	out, err := ls.Output()
+	if err != nil {
+		t.Fatalf("git ls-files (the test serves the checkout's files): %v", err)
+	}
+	var files []modzip.File
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		if _, err := os.Lstat(filepath.Join(root, name)); err == nil { // not deleted in the work tree
+			files = append(files, checkoutFile{root: root, name: filepath.ToSlash(name)})
+		}
+	}
+	mv := module.Version{Path: "github.com/specgate/specgate", Version: installVersion}
+	dir := filepath.Join(proxy, "github.com", "specgate", "specgate", "@v")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var zip bytes.Buffer
+	if err := modzip.Create(&zip, mv, files); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := json.Marshal(struct {
+		Version string
+		Time    time.Time
+	}{installVersion, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)})
+	writeTree(t, dir, map[string]string{
+		"list":                   installVersion + "\n",
+		installVersion + ".info": string(info),
+		installVersion + ".mod":  string(mustReadFile(t, filepath.Join(root, "go.mod"))),
+		installVersion + ".zip":  zip.String(),
+	})
+}
+
+// checkoutFile is a file of the checkout, for modzip.Create.
+type checkoutFile struct{ root, name string }
+
+func (f checkoutFile) Path() string                 { return f.name }
+func (f checkoutFile) Lstat() (fs.FileInfo, error)  { return os.Lstat(filepath.Join(f.root, f.name)) }
+func (f checkoutFile) Open() (io.ReadCloser, error) { return os.Open(filepath.Join(f.root, f.name)) }
+
+func goEnv(t *testing.T, name string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", name).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
