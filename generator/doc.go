@@ -56,6 +56,7 @@
 //   - Diagnostics print as file:line:col: code: message, sorted and deduplicated;
 //     codes are stable (see the Code constants).
 //   - A document that opens with '{' or '[' (JSON) is parsed with "--- " put before
-//     it, which spares kin-openapi's YAML scanner a quadratic queue on large JSON
-//     (see markFlowDocument); positions are moved back, so no diagnostic changes.
+//     it, which spares kin-openapi's YAML scanner a queue of every token of the
+//     document (see markFlowDocument); positions are moved back, so no diagnostic
+//     changes.
 package generator

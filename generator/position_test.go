@@ -3,6 +3,7 @@ package generator
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -208,4 +209,68 @@ func FuzzMarkedLoad(f *testing.F) {
 			t.Fatalf("locations differ:\nmarked     %v\nas written %v", got, want)
 		}
 	})
+}
+
+// BenchmarkLoadJSON loads a document written as one line of JSON (as many are
+// published: the largest corpus documents are), marked as Load does and as
+// written, to show what markFlowDocument saves: the scanner queue it avoids holds
+// every token of the document.
+func BenchmarkLoadJSON(b *testing.B) {
+	for _, paths := range []int{250, 1000} {
+		p := filepath.Join(b.TempDir(), "openapi.json")
+		if err := os.WriteFile(p, oneLineJSON(b, paths), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for _, mark := range []bool{true, false} {
+			name := map[bool]string{true: "marked", false: "as-written"}[mark]
+			b.Run(fmt.Sprintf("ops=%d/%s", 4*paths, name), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := load(context.Background(), p, LoadOptions{}, mark); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// oneLineJSON is a document of paths×4 operations with parameters, bodies and
+// shared schemas, as one line of JSON.
+func oneLineJSON(tb testing.TB, paths int) []byte {
+	tb.Helper()
+	obj := func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	ref := func(i int) any { return obj("$ref", fmt.Sprintf("#/components/schemas/Thing%d", i%100)) }
+	pathItems := map[string]any{}
+	for i := range paths {
+		item := obj("parameters", []any{obj("name", "thingId", "in", "path", "required", true, "schema", obj("type", "integer"))})
+		for _, m := range []string{"get", "put", "post", "delete"} {
+			op := obj(
+				"operationId", fmt.Sprintf("%sThing%d", m, i),
+				"x-auth-required", true,
+				"parameters", []any{obj("name", "limit", "in", "query", "schema", obj("type", "integer"))},
+				"responses", obj("200", obj("description", "ok", "content", obj("application/json", obj("schema", ref(i))))),
+			)
+			if m == "put" || m == "post" {
+				op["requestBody"] = obj("required", true, "content", obj("application/json", obj("schema", ref(i))))
+			}
+			item[m] = op
+		}
+		pathItems[fmt.Sprintf("/things%d/{thingId}", i)] = item
+	}
+	schemas := map[string]any{}
+	for i := range 100 {
+		schemas[fmt.Sprintf("Thing%d", i)] = obj("type", "object", "required", []any{"id"}, "properties", obj(
+			"id", obj("type", "integer"), "name", obj("type", "string"), "tags", obj("type", "array", "items", obj("type", "string"))))
+	}
+	js, err := json.Marshal(obj("openapi", "3.0.3", "info", obj("title", "one line", "version", "1"), "paths", pathItems, "components", obj("schemas", schemas)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return js
 }
