@@ -299,8 +299,8 @@ func classifyLoadError(path string, data []byte, err error, refFiles []string) *
 
 // syntaxErrorFile is the file among the root document (path, data) and the files
 // its $refs named that fails to parse with the error kin-openapi reported: the
-// same parser, run again on each, in the order most likely first. It falls back
-// to the root document.
+// same parser, run again on the root, then on those files, the last read first.
+// It falls back to the root document.
 func syntaxErrorFile(path string, data []byte, refFiles []string, reported *yamlv4.LoadError) string {
 	fails := func(data []byte) bool {
 		var n yamlv4.Node
