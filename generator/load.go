@@ -36,8 +36,8 @@ type Document struct {
 	// Diagnostics are load-time findings (a Swagger 2.0 conversion notice).
 	Diagnostics []Diagnostic
 
-	src   []byte      // the root document's bytes, for positions kin-openapi does not record
-	shift columnShift // columns the loader saw shifted, undone by position
+	src    []byte                 // the root document's bytes, for positions kin-openapi does not record
+	shifts map[string]columnShift // by origin file (a URL): lines marked for the loader, see position
 }
 
 // LoadOptions tunes Load.
@@ -90,26 +90,30 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 
 	location := &url.URL{Path: filepath.ToSlash(path)}
 	var refFiles []string // local files $refs made the loader read, in order
-	read := func(data []byte) (*openapi3.T, error) {
+	// read loads data; with shifts non-nil it marks the JSON documents it reads
+	// (markFlowDocument) and records where in shifts.
+	read := func(data []byte, shifts map[string]columnShift) (*openapi3.T, error) {
 		loader := openapi3.NewLoader()
 		loader.Context = ctx
 		loader.IncludeOrigin = true
 		loader.IsExternalRefsAllowed = true
-		loader.ReadFromURIFunc = readURI(opts, &refFiles)
+		loader.ReadFromURIFunc = readURI(opts, &refFiles, shifts)
+		if shifts != nil {
+			data = mark(data, location.String(), shifts)
+		}
 		return loader.LoadFromDataWithPath(data, location)
 	}
 	var t *openapi3.T
-	var shift columnShift
-	if marked, line, ok := markFlowDocument(data); ok && markFlow {
+	var shifts map[string]columnShift
+	if markFlow {
 		// A failure is retried as written, so that errors read exactly as before.
-		if t, err = read(marked); err == nil {
-			shift = columnShift{file: location.String(), line: line, cols: len(documentMarker)}
-		} else {
-			t = nil
+		shifts = map[string]columnShift{}
+		if t, err = read(data, shifts); err != nil {
+			t, shifts = nil, nil
 		}
 	}
 	if t == nil {
-		if t, err = read(data); err != nil {
+		if t, err = read(data, nil); err != nil {
 			return nil, classifyLoadError(path, data, err, refFiles)
 		}
 	}
@@ -119,20 +123,21 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
-	return &Document{File: path, T: t, src: data, shift: shift}, nil
+	return &Document{File: path, T: t, src: data, shifts: shifts}, nil
 }
 
 // readURI reads $ref targets: local files always, remote ones only when allowed.
 // It does not cache across loads (kin-openapi's default reader does), so a run
 // always sees the files as they are now. It appends each local file it reads to
-// *files, for placing a syntax error kin-openapi reports without its file.
-func readURI(opts LoadOptions, files *[]string) openapi3.ReadFromURIFunc {
+// *files, for placing a syntax error kin-openapi reports without its file, and
+// marks what it reads when shifts is not nil (see mark).
+func readURI(opts LoadOptions, files *[]string, shifts map[string]columnShift) openapi3.ReadFromURIFunc {
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
 	remote := openapi3.ReadFromHTTP(client)
-	return func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
+	read := func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
 		if u.Scheme == "" || u.Scheme == "file" {
 			*files = append(*files, filepath.FromSlash(u.Path))
 			return openapi3.ReadFromFile(l, u)
@@ -141,6 +146,13 @@ func readURI(opts LoadOptions, files *[]string) openapi3.ReadFromURIFunc {
 			return remote(l, u)
 		}
 		return nil, fmt.Errorf("%w: %s", ErrRemoteRef, u.Redacted())
+	}
+	return func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
+		data, err := read(l, u)
+		if err != nil || shifts == nil {
+			return data, err
+		}
+		return mark(data, u.String(), shifts), nil
 	}
 }
 

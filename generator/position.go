@@ -41,18 +41,26 @@ func markFlowDocument(data []byte) (marked []byte, line int, ok bool) {
 	return marked, i + 1, true
 }
 
-// columnShift is how far the loader saw the columns of one line of one file
-// moved right.
-type columnShift struct {
-	file       string // the origin file (a URL), as kin-openapi records it
-	line, cols int
+// mark returns data marked by markFlowDocument when it applies, and records in
+// shifts, under file (the document's URL, as origins name it), the line that moved.
+func mark(data []byte, file string, shifts map[string]columnShift) []byte {
+	marked, line, ok := markFlowDocument(data)
+	if !ok {
+		return data
+	}
+	shifts[file] = columnShift{line: line, cols: len(documentMarker)}
+	return marked
 }
+
+// columnShift is how far the loader saw the columns of one line of a file moved
+// right.
+type columnShift struct{ line, cols int }
 
 // position is where loc is in the file as the user wrote it: the file name as
 // given, and the columns of a marked line moved back.
 func (d *Document) position(loc openapi3.Location) Position {
 	col := loc.Column
-	if s := d.shift; s.cols > 0 && loc.Line == s.line && loc.File == s.file && col > s.cols {
+	if s, ok := d.shifts[loc.File]; ok && loc.Line == s.line && col > s.cols {
 		col -= s.cols
 	}
 	return Position{File: d.fileName(loc.File), Line: loc.Line, Col: col}
