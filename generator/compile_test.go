@@ -11,6 +11,12 @@ import (
 	"time"
 
 	"github.com/specgate/specgate/generator"
+
+	// The generated api.gen.go imports oapi-codegen's runtime. Importing it here
+	// keeps its version in go.mod, so the modules these tests build (and users'
+	// modules, through minimal version selection) start from the pinned version
+	// instead of looking up the latest one.
+	_ "github.com/oapi-codegen/runtime"
 )
 
 // TestCompileAndServe generates the serve case into a fresh module that uses this

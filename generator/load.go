@@ -89,7 +89,7 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 	}
 
 	location := &url.URL{Path: filepath.ToSlash(path)}
-	var refFiles []string // local files $refs made the loader read, in order
+	var refDocs []sourceDoc // what $refs made the loader read, in order
 	// read loads data; with shifts non-nil it marks the JSON documents it reads
 	// (markFlowDocument) and records where in shifts.
 	read := func(data []byte, shifts map[string]columnShift) (*openapi3.T, error) {
@@ -97,7 +97,7 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 		loader.Context = ctx
 		loader.IncludeOrigin = true
 		loader.IsExternalRefsAllowed = true
-		loader.ReadFromURIFunc = readURI(opts, &refFiles, shifts)
+		loader.ReadFromURIFunc = readURI(opts, &refDocs, shifts)
 		if shifts != nil {
 			data = mark(data, location.String(), shifts)
 		}
@@ -109,12 +109,15 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 		// A failure is retried as written, so that errors read exactly as before.
 		shifts = map[string]columnShift{}
 		if t, err = read(data, shifts); err != nil {
-			t, shifts = nil, nil
+			if len(shifts) == 0 { // nothing was marked: the retry would fail alike
+				return nil, classifyLoadError(path, data, err, refDocs)
+			}
+			t, shifts, refDocs = nil, nil, nil
 		}
 	}
 	if t == nil {
 		if t, err = read(data, nil); err != nil {
-			return nil, classifyLoadError(path, data, err, refFiles)
+			return nil, classifyLoadError(path, data, err, refDocs)
 		}
 	}
 	if !strings.HasPrefix(t.OpenAPI, "3.") {
@@ -128,29 +131,34 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 
 // readURI reads $ref targets: local files always, remote ones only when allowed.
 // It does not cache across loads (kin-openapi's default reader does), so a run
-// always sees the files as they are now. It appends each local file it reads to
-// *files, for placing a syntax error kin-openapi reports without its file, and
-// marks what it reads when shifts is not nil (see mark).
-func readURI(opts LoadOptions, files *[]string, shifts map[string]columnShift) openapi3.ReadFromURIFunc {
+// always sees the files as they are now. It appends what it reads, as written,
+// to *read, for placing an error kin-openapi reports without its file, and marks
+// it when shifts is not nil (see mark).
+func readURI(opts LoadOptions, read *[]sourceDoc, shifts map[string]columnShift) openapi3.ReadFromURIFunc {
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
 	remote := openapi3.ReadFromHTTP(client)
-	read := func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
+	fetch := func(l *openapi3.Loader, u *url.URL) (name string, data []byte, err error) {
 		if u.Scheme == "" || u.Scheme == "file" {
-			*files = append(*files, filepath.FromSlash(u.Path))
-			return openapi3.ReadFromFile(l, u)
+			data, err = openapi3.ReadFromFile(l, u)
+			return filepath.FromSlash(u.Path), data, err
 		}
 		if (u.Scheme == "http" || u.Scheme == "https") && opts.AllowRemoteRefs {
-			return remote(l, u)
+			data, err = remote(l, u)
+			return u.Redacted(), data, err
 		}
-		return nil, fmt.Errorf("%w: %s", ErrRemoteRef, u.Redacted())
+		return "", nil, fmt.Errorf("%w: %s", ErrRemoteRef, u.Redacted())
 	}
 	return func(l *openapi3.Loader, u *url.URL) ([]byte, error) {
-		data, err := read(l, u)
-		if err != nil || shifts == nil {
-			return data, err
+		name, data, err := fetch(l, u)
+		if err != nil {
+			return nil, err
+		}
+		*read = append(*read, sourceDoc{name: name, data: data})
+		if shifts == nil {
+			return data, nil
 		}
 		return mark(data, u.String(), shifts), nil
 	}
@@ -272,13 +280,13 @@ var (
 )
 
 // classifyLoadError turns a kin-openapi error into a positioned LoadError. A YAML
-// (or JSON) syntax error carries its line and column but not its file, which is
-// the root document or one of refFiles; $ref errors carry no position, so those
-// are found by looking the $ref up in the source.
-func classifyLoadError(path string, data []byte, err error, refFiles []string) *LoadError {
+// error carries its line and column but not its file, which is the root document
+// (path, data) or one of refDocs; $ref errors carry no position, so those are
+// found by looking the $ref up in the source.
+func classifyLoadError(path string, data []byte, err error, refDocs []sourceDoc) *LoadError {
 	msg := err.Error()
 	var pe *fs.PathError
-	var syntax *yamlv4.LoadError
+	var yerr *yamlv4.LoadError
 	ref := ""
 	if m := quotedRef.FindStringSubmatch(msg); m != nil {
 		ref = m[1]
@@ -295,9 +303,8 @@ func classifyLoadError(path string, data []byte, err error, refFiles []string) *
 		if ref, line, col := fileRefPos(path, data, pe.Path); ref != "" {
 			return loadErr(path, line, col, CodeRefBroken, errors.New(refMessage(ref, err)))
 		}
-	case errors.As(err, &syntax) && syntax.Mark.Line > 0:
-		file := syntaxErrorFile(path, data, refFiles, syntax)
-		return loadErr(file, syntax.Mark.Line, syntax.Mark.Column, CodeYAMLSyntax, errors.New(syntax.Message))
+	case errors.As(err, &yerr) && yerr.Mark.Line > 0:
+		return yamlLoadError(append([]sourceDoc{{name: path, data: data}}, refDocs...), yerr)
 	case strings.Contains(msg, "failed to unmarshal data") || strings.HasPrefix(msg, "yaml: "):
 		if m := yamlLineCol.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
@@ -309,25 +316,69 @@ func classifyLoadError(path string, data []byte, err error, refFiles []string) *
 	return loadErr(path, 0, 0, CodeLoadFailed, err)
 }
 
-// syntaxErrorFile is the file among the root document (path, data) and the files
-// its $refs named that fails to parse with the error kin-openapi reported: the
-// same parser, run again on the root, then on those files, the last read first.
-// It falls back to the root document.
-func syntaxErrorFile(path string, data []byte, refFiles []string, reported *yamlv4.LoadError) string {
-	fails := func(data []byte) bool {
-		var n yamlv4.Node
-		var e *yamlv4.LoadError
-		return errors.As(yamlv4.Unmarshal(data, &n), &e) && e.Mark == reported.Mark && e.Message == reported.Message
+// sourceDoc is a document the loader read, as written: the root or a $ref target.
+type sourceDoc struct {
+	name string // a file name as the user would write it, or a URL
+	data []byte
+}
+
+// yamlLoadError positions an error of kin-openapi's YAML parser (or of its decode
+// into the document's types), which names a line and column but no file. docs are
+// the candidates, the root first. A syntax error is in the document that fails
+// the same parse with the same error. A decode error (a value of the wrong type)
+// parses fine; it is placed in the one document with a node at that line and
+// column, and left unplaced, with the line and column in the message, when
+// several have one.
+func yamlLoadError(docs []sourceDoc, reported *yamlv4.LoadError) *LoadError {
+	at := reported.Mark
+	code, decode := CodeYAMLSyntax, reported.Stage == yamlv4.ConstructorStage
+	if decode {
+		code = CodeLoadFailed
 	}
-	if fails(data) {
-		return path
-	}
-	for _, f := range slices.Backward(refFiles) {
-		if b, err := os.ReadFile(f); err == nil && fails(b) {
-			return f
+	// The root first, then the $ref targets, the last read first.
+	order := append([]sourceDoc{docs[0]}, docs[1:]...)
+	slices.Reverse(order[1:])
+	if !decode {
+		for _, d := range order {
+			var n yamlv4.Node
+			var e *yamlv4.LoadError
+			if errors.As(yamlv4.Unmarshal(d.data, &n), &e) && e.Mark == at && e.Message == reported.Message {
+				return loadErr(d.name, at.Line, at.Column, code, errors.New(reported.Message))
+			}
 		}
 	}
-	return path
+	var fits []string
+	for _, d := range order {
+		if hasNodeAt(d.data, at.Line, at.Column) && !slices.Contains(fits, d.name) {
+			fits = append(fits, d.name)
+		}
+	}
+	if len(fits) == 0 {
+		for _, d := range order {
+			fits = append(fits, d.name)
+		}
+	}
+	if len(fits) == 1 {
+		return loadErr(fits[0], at.Line, at.Column, code, errors.New(reported.Message))
+	}
+	return loadErr(docs[0].name, 0, 0, code, fmt.Errorf("%s (at %d:%d of one of %s)", reported.Message, at.Line, at.Column, strings.Join(fits, ", ")))
+}
+
+// hasNodeAt reports whether a node of the YAML document data starts at line:col
+// (a decode error names the node it could not decode).
+func hasNodeAt(data []byte, line, col int) bool {
+	var root yamlv4.Node
+	if yamlv4.Unmarshal(data, &root) != nil {
+		return false
+	}
+	var walk func(n *yamlv4.Node) bool
+	walk = func(n *yamlv4.Node) bool {
+		if n.Line == line && n.Column == col {
+			return true
+		}
+		return slices.ContainsFunc(n.Content, walk)
+	}
+	return walk(&root)
 }
 
 // yamlMessage keeps the yaml parser's own words, without the wrappers and the

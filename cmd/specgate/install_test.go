@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -16,41 +18,49 @@ import (
 	modzip "golang.org/x/mod/zip"
 )
 
-// installVersion is the version the test proxy serves this checkout as.
-const installVersion = "v0.1.0-local"
-
 // TestInstallAsTool installs specgate the two ways the README gives, from a module
-// proxy (a folder) that serves this checkout as installVersion, in a new module:
+// proxy (a folder) that serves this checkout as a local version, in a new module:
 //
 //   - go get -tool github.com/specgate/specgate/cmd/specgate@VERSION, then
 //     //go:generate go tool specgate generate; the generated code must build, vet
 //     and run against runtime/auth of that same version;
 //   - go run github.com/specgate/specgate/cmd/specgate@VERSION, outside any module.
 //
-// Both report installVersion from specgate version, which reads the build info.
+// Both report the version from specgate version, which reads the build info.
 func TestInstallAsTool(t *testing.T) {
 	proxy := t.TempDir()
-	serveCheckout(t, proxy)
+	installVersion := serveCheckout(t, proxy)
 
 	goproxy := "file://" + filepath.ToSlash(proxy) + "," + goEnv(t, "GOPROXY")
 	env := append(os.Environ(),
 		"GOPROXY="+goproxy,
+		// Nothing may send github.com/specgate past the proxy folder.
+		"GOPRIVATE=", "GONOPROXY=",
 		// The local version is in no checksum database; the rest is checked
 		// against the go.sum copied from the checkout.
 		"GONOSUMDB=github.com/specgate/specgate",
-		"GOFLAGS=-mod=mod",
+		// -modcacherw: the cleanup below removes the local version from the cache.
+		"GOFLAGS=-mod=mod -modcacherw",
 		"GOWORK=off",
 	)
-	run := func(dir string, args ...string) string {
+	run := func(dir string, extraEnv []string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command("go", args...)
-		cmd.Dir, cmd.Env = dir, env
+		cmd.Dir, cmd.Env = dir, append(env, extraEnv...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 		return string(out)
 	}
+	modcache := goEnv(t, "GOMODCACHE")
+	t.Cleanup(func() {
+		os.RemoveAll(filepath.Join(modcache, "github.com", "specgate", "specgate@"+installVersion))
+		old, _ := filepath.Glob(filepath.Join(modcache, "cache", "download", "github.com", "specgate", "specgate", "@v", installVersion+".*"))
+		for _, f := range old {
+			os.Remove(f)
+		}
+	})
 
 	app := t.TempDir()
 	writeTree(t, app, map[string]string{
@@ -117,28 +127,33 @@ func TestServe(t *testing.T) {
 `,
 	})
 
-	run(app, "get", "-tool", "github.com/specgate/specgate/cmd/specgate@"+installVersion)
-	if out := run(app, "tool", "specgate", "version"); !strings.Contains(out, installVersion) {
+	run(app, nil, "get", "-tool", "github.com/specgate/specgate/cmd/specgate@"+installVersion)
+	if out := run(app, nil, "tool", "specgate", "version"); !strings.Contains(out, installVersion) {
 		t.Errorf("go tool specgate version = %q, want it to name %s", out, installVersion)
 	}
-	run(app, "generate", "./...")
+	run(app, nil, "generate", "./...")
 	for _, f := range []string{"api/api.gen.go", "api/routes.gen.go"} {
 		if _, err := os.Stat(filepath.Join(app, f)); err != nil {
 			t.Fatalf("go generate did not write %s: %v", f, err)
 		}
 	}
-	run(app, "vet", "./...")
-	run(app, "test", "-count=1", ".")
+	run(app, nil, "vet", "./...")
+	run(app, nil, "test", "-count=1", ".")
 
-	// go run pkg@version ignores any module around it; run it from an empty folder.
-	if out := run(t.TempDir(), "run", "github.com/specgate/specgate/cmd/specgate@"+installVersion, "version"); !strings.Contains(out, installVersion) {
+	// go run pkg@version ignores any module around it, go.sum included, so it would
+	// check every dependency against the checksum database, which a CI machine may
+	// not reach; the module cache verified them when it downloaded them.
+	// From an empty folder.
+	if out := run(t.TempDir(), []string{"GOSUMDB=off"}, "run", "github.com/specgate/specgate/cmd/specgate@"+installVersion, "version"); !strings.Contains(out, installVersion) {
 		t.Errorf("go run ...@%s version = %q, want it to name the version", installVersion, out)
 	}
 }
 
 // serveCheckout writes a GOPROXY folder that serves the files git would commit
-// from this checkout (tracked, and untracked but not ignored) as installVersion.
-func serveCheckout(t *testing.T, proxy string) {
+// from this checkout (tracked, and untracked but not ignored) as a version named
+// after their content, so that a module cache holding an earlier checkout's files
+// under the same version can never stand in for these. It returns the version.
+func serveCheckout(t *testing.T, proxy string) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -151,11 +166,17 @@ func serveCheckout(t *testing.T, proxy string) {
 		t.Fatalf("git ls-files (the test serves the checkout's files): %v", err)
 	}
 	var files []modzip.File
+	sum := sha256.New()
 	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
-		if _, err := os.Lstat(filepath.Join(root, name)); err == nil { // not deleted in the work tree
-			files = append(files, checkoutFile{root: root, name: filepath.ToSlash(name)})
+		data, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil { // deleted in the work tree, or not a file
+			continue
 		}
+		fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
+		sum.Write(data)
+		files = append(files, checkoutFile{root: root, name: filepath.ToSlash(name)})
 	}
+	installVersion := fmt.Sprintf("v0.1.0-local-%x", sum.Sum(nil)[:6])
 	mv := module.Version{Path: "github.com/specgate/specgate", Version: installVersion}
 	dir := filepath.Join(proxy, "github.com", "specgate", "specgate", "@v")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -175,6 +196,7 @@ func serveCheckout(t *testing.T, proxy string) {
 		installVersion + ".mod":  string(mustReadFile(t, filepath.Join(root, "go.mod"))),
 		installVersion + ".zip":  zip.String(),
 	})
+	return installVersion
 }
 
 // checkoutFile is a file of the checkout, for modzip.Create.
