@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -444,7 +443,7 @@ func (b *builder) pathOrder() []string {
 	paths := b.doc.T.Paths.Keys() // sorted: the fallback order
 	inRoot := func(p string) (int, bool) {
 		item := b.doc.T.Paths.Value(p)
-		if item == nil || item.Origin == nil || item.Origin.Key == nil || item.Origin.Key.File != b.rootURL() {
+		if item == nil || item.Origin == nil || item.Origin.Key == nil || item.Origin.Key.File != b.doc.rootURL() {
 			return 0, false
 		}
 		return item.Origin.Key.Line, true
@@ -530,11 +529,6 @@ func (b *builder) baseURL(opt string) string {
 var registeredAt = regexp.MustCompile(`\s*\(registered at [^)]*\)`)
 
 var serverVar = regexp.MustCompile(`\{[^{}]+\}`)
-
-// rootURL is how origins name the root document.
-func (b *builder) rootURL() string {
-	return (&url.URL{Path: filepath.ToSlash(b.doc.File)}).String()
-}
 
 func (b *builder) fallbackPos() Position {
 	if o := b.doc.T.Origin; o != nil && o.Key != nil {

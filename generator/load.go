@@ -304,7 +304,7 @@ func classifyLoadError(path string, data []byte, err error, refDocs []sourceDoc)
 			return loadErr(path, line, col, CodeRefBroken, errors.New(refMessage(ref, err)))
 		}
 	case errors.As(err, &yerr) && yerr.Mark.Line > 0:
-		return yamlLoadError(append([]sourceDoc{{name: path, data: data}}, refDocs...), yerr)
+		return yamlLoadError(sourceDoc{name: path, data: data}, refDocs, yerr)
 	case strings.Contains(msg, "failed to unmarshal data") || strings.HasPrefix(msg, "yaml: "):
 		if m := yamlLineCol.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
@@ -323,26 +323,24 @@ type sourceDoc struct {
 }
 
 // yamlLoadError positions an error of kin-openapi's YAML parser (or of its decode
-// into the document's types), which names a line and column but no file. docs are
-// the candidates, the root first. A syntax error is in the document that fails
+// into the document's types), which names a line and column but no file: the
+// root document or one of refs. A syntax error is in the document that fails
 // the same parse with the same error. A decode error (a value of the wrong type)
 // parses fine; it is placed in the one document with a node at that line and
 // column, and left unplaced, with the line and column in the message, when
 // several have one.
-func yamlLoadError(docs []sourceDoc, reported *yamlv4.LoadError) *LoadError {
+func yamlLoadError(root sourceDoc, refs []sourceDoc, reported *yamlv4.LoadError) *LoadError {
 	at := reported.Mark
 	code, decode := CodeYAMLSyntax, reported.Stage == yamlv4.ConstructorStage
 	if decode {
 		code = CodeLoadFailed
 	}
 	// The root first, then the $ref targets, the last read first.
-	order := append([]sourceDoc{docs[0]}, docs[1:]...)
+	order := append([]sourceDoc{root}, refs...)
 	slices.Reverse(order[1:])
 	if !decode {
 		for _, d := range order {
-			var n yamlv4.Node
-			var e *yamlv4.LoadError
-			if errors.As(yamlv4.Unmarshal(d.data, &n), &e) && e.Mark == at && e.Message == reported.Message {
+			if e := yamlv4Error(d.data); e != nil && e.Mark == at && e.Message == reported.Message {
 				return loadErr(d.name, at.Line, at.Column, code, errors.New(reported.Message))
 			}
 		}
@@ -361,7 +359,7 @@ func yamlLoadError(docs []sourceDoc, reported *yamlv4.LoadError) *LoadError {
 	if len(fits) == 1 {
 		return loadErr(fits[0], at.Line, at.Column, code, errors.New(reported.Message))
 	}
-	return loadErr(docs[0].name, 0, 0, code, fmt.Errorf("%s (at %d:%d of one of %s)", reported.Message, at.Line, at.Column, strings.Join(fits, ", ")))
+	return loadErr(root.name, 0, 0, code, fmt.Errorf("%s (at %d:%d of one of %s)", reported.Message, at.Line, at.Column, strings.Join(fits, ", ")))
 }
 
 // hasNodeAt reports whether a node of the YAML document data starts at line:col

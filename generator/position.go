@@ -66,9 +66,12 @@ func (d *Document) position(loc openapi3.Location) Position {
 	return Position{File: d.fileName(loc.File), Line: loc.Line, Col: col}
 }
 
+// rootURL is how the loader, and so origins, name the root document.
+func (d *Document) rootURL() string { return (&url.URL{Path: filepath.ToSlash(d.File)}).String() }
+
 // fileName maps an origin's file (a URL) back to a file name as the user wrote it.
 func (d *Document) fileName(f string) string {
-	if f == "" || f == (&url.URL{Path: filepath.ToSlash(d.File)}).String() {
+	if f == "" || f == d.rootURL() {
 		return d.File
 	}
 	if u, err := url.Parse(f); err == nil && u.Scheme == "" {

@@ -50,13 +50,22 @@ func (x *yamlIndex) find(keys ...string) (line, col int, ok bool) {
 	return key.Line, key.Column, true
 }
 
+// yamlv4Error is the error go.yaml.in/yaml/v4 (the parser kin-openapi uses) finds
+// parsing data, nil when it parses.
+func yamlv4Error(data []byte) *yamlv4.LoadError {
+	var n yamlv4.Node
+	var le *yamlv4.LoadError
+	if errors.As(yamlv4.Unmarshal(data, &n), &le) {
+		return le
+	}
+	return nil
+}
+
 // yamlSyntaxError positions err, a yaml.v3 error about data. yaml.v3 gives only a
 // line, in its message; go.yaml.in/yaml/v4 (the parser kin-openapi uses) gives a
 // column too, so data is read again with it.
 func yamlSyntaxError(data []byte, err error) (line, col int, msg string) {
-	var n yamlv4.Node
-	var le *yamlv4.LoadError
-	if errors.As(yamlv4.Unmarshal(data, &n), &le) && le.Mark.Line > 0 {
+	if le := yamlv4Error(data); le != nil && le.Mark.Line > 0 {
 		return le.Mark.Line, le.Mark.Column, le.Message
 	}
 	if m := yamlLineCol.FindStringSubmatch(err.Error()); m != nil {
