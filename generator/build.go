@@ -438,40 +438,45 @@ func goName(id string, generated bool) string {
 	return n
 }
 
-// pathOrder lists the document's paths in the order they are written.
+// pathOrder lists the document's paths in the order they are written: by line,
+// then column (a one-line JSON document has every path on line 1).
 func (b *builder) pathOrder() []string {
 	paths := b.doc.T.Paths.Keys() // sorted: the fallback order
-	inRoot := func(p string) (int, bool) {
+	type at struct{ line, col int }
+	inRoot := func(p string) (at, bool) {
 		item := b.doc.T.Paths.Value(p)
 		if item == nil || item.Origin == nil || item.Origin.Key == nil || item.Origin.Key.File != b.doc.rootURL() {
-			return 0, false
+			return at{}, false
 		}
-		return item.Origin.Key.Line, true
+		return at{item.Origin.Key.Line, item.Origin.Key.Column}, true
 	}
 	all := true
-	lines := make(map[string]int, len(paths))
+	places := make(map[string]at, len(paths))
 	for _, p := range paths {
-		l, ok := inRoot(p)
+		a, ok := inRoot(p)
 		all = all && ok
-		lines[p] = l
+		places[p] = a
 	}
 	if !all { // some path item lives in another file: ask the root document itself
 		order := docPathOrder(b.doc.src)
 		if order == nil {
 			return paths
 		}
-		lines = order
+		clear(places)
+		for p, i := range order {
+			places[p] = at{line: i}
+		}
 	}
 	slices.SortStableFunc(paths, func(a, c string) int {
-		la, oka := lines[a]
-		lc, okc := lines[c]
+		pa, oka := places[a]
+		pc, okc := places[c]
 		if oka != okc { // paths of unknown position go last
 			if oka {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Compare(la, lc)
+		return cmp.Or(cmp.Compare(pa.line, pc.line), cmp.Compare(pa.col, pc.col))
 	})
 	return paths
 }

@@ -200,3 +200,27 @@ func TestGenerateConfigError(t *testing.T) {
 		t.Fatalf("err = %v, want ErrConfig", err)
 	}
 }
+
+// TestOneLineJSONInDocumentOrder: the minified-json case is the route-adapted
+// document written as one line of JSON, where every path is on line 1. Its routes
+// must come in document order all the same (it decides which of two conflicting
+// routes a grouped pattern tries first), so both give the same routes.gen.go.
+func TestOneLineJSONInDocumentOrder(t *testing.T) {
+	routes := func(name string) []byte {
+		t.Helper()
+		res, err := generator.Generate(context.Background(), caseConfig(t, filepath.Join("..", "testdata", "generate", name)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, f := range res.Files {
+			if f.Name == generator.RoutesFile {
+				return f.Data
+			}
+		}
+		t.Fatalf("%s: no %s", name, generator.RoutesFile)
+		return nil
+	}
+	if json, yaml := routes("minified-json"), routes("route-adapted"); !bytes.Equal(json, yaml) {
+		t.Errorf("routes.gen.go of the one-line JSON document differs from the YAML one's:\n%s", lineDiff(string(yaml), string(json)))
+	}
+}

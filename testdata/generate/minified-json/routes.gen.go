@@ -26,23 +26,23 @@ var Routes = specgateRoutes()
 
 func specgateRoutes() []auth.Route {
 	return []auth.Route{
-		{Method: "GET", Pattern: "/anything/{id}/{action}/{seg4}", OperationID: "getAnything", Auth: auth.Public},
-		{Method: "GET", Pattern: "/catalog/{seg2}/{seg3}", OperationID: "getBookJSON", Auth: auth.Required},
-		{Method: "GET", Pattern: "/catalog/{seg2}/{seg3}", OperationID: "getCatalogEntry", Auth: auth.Public},
-		{Method: "GET", Pattern: "/critics/{resource_type}", OperationID: "getCritics", Auth: auth.Public},
-		{Method: "GET", Pattern: "/files/{seg2}", OperationID: "getFile", Auth: auth.Public},
 		{Method: "POST", Pattern: "/login/{user}", OperationID: "login", Auth: auth.Public},
+		{Method: "GET", Pattern: "/critics/{resource_type}", OperationID: "getCritics", Auth: auth.Public},
+		{Method: "GET", Pattern: "/reports/{year}", OperationID: "getReport", Auth: auth.Required},
+		{Method: "GET", Pattern: "/files/{seg2}", OperationID: "getFile", Auth: auth.Public},
+		{Method: "GET", Pattern: "/rides", OperationID: "listRides", Auth: auth.Public},
+		{Method: "GET", Pattern: "/anything/{id}/{action}/{seg4}", OperationID: "getAnything", Auth: auth.Public},
+		{Method: "GET", Pattern: "/repos/{owner}/issues/{seg4}/{seg5}", OperationID: "listIssueComments", Auth: auth.Public},
+		{Method: "GET", Pattern: "/repos/{owner}/issues/{seg4}/{seg5}", OperationID: "getComment", Auth: auth.Required, Roles: []string{"admin"}},
 		{Method: "GET", Pattern: "/orders/{seg2}", OperationID: "getOrder", Auth: auth.Public},
 		{Method: "GET", Pattern: "/orders/{seg2}", OperationID: "getOrderByNumber", Auth: auth.Required},
-		{Method: "GET", Pattern: "/reports/{year}", OperationID: "getReport", Auth: auth.Required},
-		{Method: "GET", Pattern: "/repos/{owner}/issues/{seg4}/{seg5}", OperationID: "getComment", Auth: auth.Required, Roles: []string{"admin"}},
-		{Method: "GET", Pattern: "/repos/{owner}/issues/{seg4}/{seg5}", OperationID: "listIssueComments", Auth: auth.Public},
-		{Method: "GET", Pattern: "/rides", OperationID: "listRides", Auth: auth.Public},
-		{Method: "GET", Pattern: "/shelves/top/{n}", OperationID: "getTopShelf", Auth: auth.Public},
-		{Method: "GET", Pattern: "/shelves/{id}/{$}", OperationID: "getShelf", Auth: auth.Public},
-		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "getShopSetting", Auth: auth.Public},
-		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "listShopItems", Auth: auth.Public},
 		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "listShopOrders", Auth: auth.Public},
+		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "listShopItems", Auth: auth.Public},
+		{Method: "GET", Pattern: "/shops/{seg2}/{seg3}", OperationID: "getShopSetting", Auth: auth.Public},
+		{Method: "GET", Pattern: "/catalog/{seg2}/{seg3}", OperationID: "getBookJSON", Auth: auth.Required},
+		{Method: "GET", Pattern: "/catalog/{seg2}/{seg3}", OperationID: "getCatalogEntry", Auth: auth.Public},
+		{Method: "GET", Pattern: "/shelves/{id}/{$}", OperationID: "getShelf", Auth: auth.Public},
+		{Method: "GET", Pattern: "/shelves/top/{n}", OperationID: "getTopShelf", Auth: auth.Public},
 	}
 }
 
@@ -77,39 +77,39 @@ func RegisterRoutesWithOptions(mux *http.ServeMux, si ServerInterface, g auth.Gu
 		route.Pattern = opts.BaseURL + path
 		return specgateMember{method: route.Method, segments: segments, handler: g.Wrap(route, handler)}
 	}
-	mux.Handle("GET "+opts.BaseURL+"/anything/{id}/{action}/{seg4}", specgateDispatch(
-		adapt(routes[0], "/anything/{id}/{action}/{seg4}", wrapper.GetAnything, specgateSegment{wildcard: "id", text: []string{"", ""}, params: []string{"id"}}, specgateSegment{wildcard: "seg4", text: []string{"", ""}, params: []string{"id"}}),
-	))
-	mux.Handle("GET "+opts.BaseURL+"/catalog/{seg2}/{seg3}", specgateDispatch(
-		adapt(routes[1], "/catalog/{seg2}/{seg3}", wrapper.GetBookJSON, specgateSegment{wildcard: "seg2", text: []string{"books"}}, specgateSegment{wildcard: "seg3", text: []string{"", ".json"}, params: []string{"isbn"}}),
-		adapt(routes[2], "/catalog/{seg2}/{seg3}", wrapper.GetCatalogEntry, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"kind"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"id"}}),
-	))
+	register(routes[0], "/login/{user}", wrapper.Login)
 	mux.Handle("GET "+opts.BaseURL+"/critics/{resource_type}", specgateDispatch(
-		adapt(routes[3], "/critics/{resource_type}", wrapper.GetCritics, specgateSegment{wildcard: "resource_type", text: []string{"", ".json"}, params: []string{"resource_type"}}),
-	))
-	mux.Handle("GET "+opts.BaseURL+"/files/{seg2}", specgateDispatch(
-		adapt(routes[4], "/files/{seg2}", wrapper.GetFile, specgateSegment{wildcard: "seg2", text: []string{"", ".", ""}, params: []string{"name", "ext"}}),
-	))
-	register(routes[5], "/login/{user}", wrapper.Login)
-	mux.Handle("GET "+opts.BaseURL+"/orders/{seg2}", specgateDispatch(
-		adapt(routes[6], "/orders/{seg2}", wrapper.GetOrder, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"id"}}),
-		adapt(routes[7], "/orders/{seg2}", wrapper.GetOrderByNumber, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"number"}}),
+		adapt(routes[1], "/critics/{resource_type}", wrapper.GetCritics, specgateSegment{wildcard: "resource_type", text: []string{"", ".json"}, params: []string{"resource_type"}}),
 	))
 	mux.Handle("GET "+opts.BaseURL+"/reports/{year}", specgateDispatch(
-		adapt(routes[8], "/reports/{year}", wrapper.GetReport, specgateSegment{wildcard: "year", text: []string{"", ".csv"}, params: []string{"year"}}),
+		adapt(routes[2], "/reports/{year}", wrapper.GetReport, specgateSegment{wildcard: "year", text: []string{"", ".csv"}, params: []string{"year"}}),
+	))
+	mux.Handle("GET "+opts.BaseURL+"/files/{seg2}", specgateDispatch(
+		adapt(routes[3], "/files/{seg2}", wrapper.GetFile, specgateSegment{wildcard: "seg2", text: []string{"", ".", ""}, params: []string{"name", "ext"}}),
+	))
+	register(routes[4], "/rides", wrapper.ListRides)
+	mux.Handle("GET "+opts.BaseURL+"/anything/{id}/{action}/{seg4}", specgateDispatch(
+		adapt(routes[5], "/anything/{id}/{action}/{seg4}", wrapper.GetAnything, specgateSegment{wildcard: "id", text: []string{"", ""}, params: []string{"id"}}, specgateSegment{wildcard: "seg4", text: []string{"", ""}, params: []string{"id"}}),
 	))
 	mux.Handle("GET "+opts.BaseURL+"/repos/{owner}/issues/{seg4}/{seg5}", specgateDispatch(
-		adapt(routes[9], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.GetComment, specgateSegment{wildcard: "seg4", text: []string{"comments"}}, specgateSegment{wildcard: "seg5", text: []string{"", ""}, params: []string{"commentId"}}),
-		adapt(routes[10], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.ListIssueComments, specgateSegment{wildcard: "seg4", text: []string{"", ""}, params: []string{"number"}}, specgateSegment{wildcard: "seg5", text: []string{"comments"}}),
+		adapt(routes[6], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.ListIssueComments, specgateSegment{wildcard: "seg4", text: []string{"", ""}, params: []string{"number"}}, specgateSegment{wildcard: "seg5", text: []string{"comments"}}),
+		adapt(routes[7], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.GetComment, specgateSegment{wildcard: "seg4", text: []string{"comments"}}, specgateSegment{wildcard: "seg5", text: []string{"", ""}, params: []string{"commentId"}}),
 	))
-	register(routes[11], "/rides", wrapper.ListRides)
-	register(routes[12], "/shelves/top/{n}", wrapper.GetTopShelf)
-	register(routes[13], "/shelves/{id}/{$}", wrapper.GetShelf)
+	mux.Handle("GET "+opts.BaseURL+"/orders/{seg2}", specgateDispatch(
+		adapt(routes[8], "/orders/{seg2}", wrapper.GetOrder, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"id"}}),
+		adapt(routes[9], "/orders/{seg2}", wrapper.GetOrderByNumber, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"number"}}),
+	))
 	mux.Handle("GET "+opts.BaseURL+"/shops/{seg2}/{seg3}", specgateDispatch(
-		adapt(routes[14], "/shops/{seg2}/{seg3}", wrapper.GetShopSetting, specgateSegment{wildcard: "seg2", text: []string{"settings"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"key"}}),
-		adapt(routes[15], "/shops/{seg2}/{seg3}", wrapper.ListShopItems, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"items"}}),
-		adapt(routes[16], "/shops/{seg2}/{seg3}", wrapper.ListShopOrders, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"orders"}}),
+		adapt(routes[10], "/shops/{seg2}/{seg3}", wrapper.ListShopOrders, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"orders"}}),
+		adapt(routes[11], "/shops/{seg2}/{seg3}", wrapper.ListShopItems, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"items"}}),
+		adapt(routes[12], "/shops/{seg2}/{seg3}", wrapper.GetShopSetting, specgateSegment{wildcard: "seg2", text: []string{"settings"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"key"}}),
 	))
+	mux.Handle("GET "+opts.BaseURL+"/catalog/{seg2}/{seg3}", specgateDispatch(
+		adapt(routes[13], "/catalog/{seg2}/{seg3}", wrapper.GetBookJSON, specgateSegment{wildcard: "seg2", text: []string{"books"}}, specgateSegment{wildcard: "seg3", text: []string{"", ".json"}, params: []string{"isbn"}}),
+		adapt(routes[14], "/catalog/{seg2}/{seg3}", wrapper.GetCatalogEntry, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"kind"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"id"}}),
+	))
+	register(routes[15], "/shelves/{id}/{$}", wrapper.GetShelf)
+	register(routes[16], "/shelves/top/{n}", wrapper.GetTopShelf)
 }
 
 // specgateSegment is one check of an adapted route: the value of the pattern's
