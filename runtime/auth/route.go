@@ -31,12 +31,20 @@ func (m Mode) String() string {
 	return "invalid"
 }
 
-// Route is one row of the route-auth table that specgate generates from the
-// x-auth-required and x-auth-roles annotations.
+// Route is one row of the route-auth table that specgate generates.
+//
+// Two forms: the short form (x-auth-required, x-auth-roles) is Auth and Roles,
+// for the built-in cookie session, with Security nil. The document's OpenAPI
+// security requirements are Security: any one Requirement suffices; Auth is
+// Required, or Optional when the document lists an empty requirement {} among
+// them (the caller is attached when one of the others holds, never rejected);
+// Roles is then empty. Public routes have neither. The zero Route is Required
+// with any session: it fails closed.
 type Route struct {
 	Method, Pattern, OperationID string // Pattern is the ServeMux path, e.g. /pets/{petId}
 	Auth                         Mode
-	Roles                        []string // any of; empty: any authenticated user
+	Roles                        []string      // short form: any of; empty: any authenticated user
+	Security                     []Requirement // the document's alternatives; nil for the short form
 }
 
 // Guard wraps each route's handler once, at start-up, with the checks its Route asks
