@@ -61,9 +61,20 @@ type Config[U any] struct {
 	// Insecure drops the Secure attribute and the __Host- prefix so plain-http
 	// localhost works in development. Never set it in production.
 	Insecure bool
-	// TrustedOrigins are origins ("https://app.example.com") allowed to send unsafe
-	// cross-origin requests, for a front end served from another origin.
+	// TrustedOrigins are origins ("https://app.example.com", as browsers send it)
+	// of front ends served from another origin: CSRF protection lets their unsafe
+	// requests through and Authenticator.CORS answers them. New refuses one whose
+	// requests cannot carry the cookies (see SameSite and docs/deploying.md).
 	TrustedOrigins []string
+	// APIOrigin is the origin browsers reach this API on ("https://api.example.com").
+	// Required with TrustedOrigins, so New can check each is on the API's site.
+	APIOrigin string
+	// SameSite of the session cookies: the zero value is http.SameSiteLaxMode, which
+	// same-site front ends (another subdomain or port) work with. A front end on
+	// another site needs http.SameSiteNoneMode, and so Secure cookies.
+	SameSite http.SameSite
+	// CORS tunes what Authenticator.CORS answers the TrustedOrigins.
+	CORS CORSConfig
 	// AllowBearer accepts "Authorization: Bearer <access token>" from clients without
 	// cookies. A request carrying both a session cookie and a Bearer header is refused.
 	AllowBearer bool
@@ -89,6 +100,8 @@ type Authenticator[U any] struct {
 	log      *slog.Logger
 	now      func() time.Time
 	writeErr ErrorWriter
+	cors     *corsPolicy // nil without TrustedOrigins
+	sameSite string      // the cookies' SameSite attribute value
 
 	accessName, refreshName string // cookie names, __Host- prefixed unless Insecure
 }
@@ -155,10 +168,21 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	if a.writeErr == nil {
 		a.writeErr = WriteProblem
 	}
+	dep, err := checkDeployment(cfg.SameSite, cfg.Insecure, cfg.APIOrigin, cfg.TrustedOrigins, cfg.CORS)
+	if err != nil {
+		return nil, bad("%w", err)
+	}
+	a.sameSite = sameSiteName(dep.sameSite)
+	for _, o := range dep.crossSite {
+		a.log.Warn("auth: trusted origin on another site: its session works only in browsers that allow third-party cookies", "origin", o)
+	}
 	for _, o := range cfg.TrustedOrigins {
 		if err := a.csrf.AddTrustedOrigin(o); err != nil {
 			return nil, bad("TrustedOrigins: %w", err)
 		}
+	}
+	if len(cfg.TrustedOrigins) > 0 {
+		a.cors = newCORSPolicy(cfg.TrustedOrigins, cfg.CORS)
 	}
 	if cfg.UserCacheTTL > 0 {
 		a.users = newUserCache[U](cfg.UserCacheTTL, DefaultTokenCacheSize)

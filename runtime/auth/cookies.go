@@ -71,8 +71,9 @@ var tokenByte = func() (t [256]bool) {
 	return t
 }()
 
-// setCookie adds a Set-Cookie with the fixed attributes: HttpOnly, Secure, SameSite=Lax,
-// Path=/, no Domain (what the __Host- prefix requires); Insecure drops Secure only.
+// setCookie adds a Set-Cookie with the fixed attributes: HttpOnly, Secure, SameSite
+// (Lax unless Config.SameSite says otherwise), Path=/, no Domain (what the __Host-
+// prefix requires); Insecure drops Secure only.
 func (a *Authenticator[U]) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
 	var b strings.Builder
 	b.Grow(len(name) + len(value) + 80)
@@ -89,7 +90,8 @@ func (a *Authenticator[U]) setCookie(w http.ResponseWriter, name, value string, 
 	if !a.cfg.Insecure {
 		b.WriteString("; Secure")
 	}
-	b.WriteString("; SameSite=Lax")
+	b.WriteString("; SameSite=")
+	b.WriteString(a.sameSite)
 	w.Header().Add("Set-Cookie", b.String())
 }
 

@@ -12,6 +12,9 @@ import (
 // through CSRF protection on every route, Public ones too. An unknown Mode is
 // treated as Required: fail closed.
 func (a *Authenticator[U]) Wrap(rt Route, next http.Handler) http.Handler {
+	if a.cors != nil {
+		a.cors.learn(rt, a.log.Error) // for preflights; see CORS
+	}
 	if rt.Auth == Public {
 		return &publicHandler[U]{a: a, next: next}
 	}

@@ -11,7 +11,9 @@ import (
 
 func TestSecurityCSRFAndResponses(t *testing.T) {
 	e := newEnv(t)
-	trusted := newEnv(t, func(c *Config[*testUser]) { c.TrustedOrigins = []string{"https://app.example.com"} })
+	trusted := newEnv(t, func(c *Config[*testUser]) {
+		c.TrustedOrigins, c.APIOrigin = []string{"https://app.example.com"}, "https://api.example.com"
+	})
 	s := e.login("alice")
 	csrfBody := string(ProblemCSRF.body())
 
