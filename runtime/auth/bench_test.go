@@ -16,6 +16,10 @@ import (
 // same with the verified-token cache off; refresh an expired access token and a
 // valid (stateless) refresh token, so every request mints; golang-jwt-baseline a
 // minimal middleware that reads the cookie and calls jwt.ParseWithClaims.
+// The cors-* cases put required-hs256 in a ServeMux (mux, the baseline) behind Authenticator.CORS of an Authenticator
+// with a trusted origin: cors-same-origin sends no Origin (what same-origin GETs
+// are), cors-cross-origin a trusted Origin (what its SPA's requests are),
+// cors-preflight that SPA's preflight.
 func BenchmarkGuard(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
 	clock := func() time.Time { return now }
@@ -63,9 +67,9 @@ func BenchmarkGuard(b *testing.B) {
 		handler.ServeHTTP(w, r)
 	})
 
-	run := func(name string, h http.Handler, cookies ...*http.Cookie) {
+	runReq := func(name string, h http.Handler, newReq func() *http.Request, cookies ...*http.Cookie) {
 		b.Run(name, func(b *testing.B) {
-			r := httptest.NewRequest("GET", "/pets", nil)
+			r := newReq()
 			for _, c := range cookies {
 				r.AddCookie(c)
 			}
@@ -79,10 +83,37 @@ func BenchmarkGuard(b *testing.B) {
 			}
 		})
 	}
+	run := func(name string, h http.Handler, cookies ...*http.Cookie) {
+		runReq(name, h, func() *http.Request { return httptest.NewRequest("GET", "/pets", nil) }, cookies...)
+	}
 	run("bare", handler)
 	run("public", warm.Wrap(public, handler))
 	run("required-hs256", warm.Wrap(required, handler), access)
 	run("required-hs256-cold", cold.Wrap(required, handler), access)
 	run("refresh", warm.Wrap(required, handler), &http.Cookie{Name: "__Host-access", Value: expired}, refresh)
 	run("golang-jwt-baseline", baseline, access)
+
+	trusted, err := New(Config[*testUser]{Issuer: testIssuer, Audience: testAudience, SigningKey: key, Lookup: lookup,
+		Now: clock, Logger: discardLogger, TrustedOrigins: []string{"https://app.example.com"}, APIOrigin: "https://api.example.com"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /pets", trusted.Wrap(required, handler))
+	behindCORS := trusted.CORS(mux)
+	run("mux", mux, access) // the baseline of the cors-* cases: the same mux without CORS
+	run("cors-same-origin", behindCORS, access)
+	fromApp := func(method string) func() *http.Request {
+		return func() *http.Request {
+			r := httptest.NewRequest(method, "/pets", nil)
+			r.Header.Set("Origin", "https://app.example.com")
+			r.Header.Set("Sec-Fetch-Site", "same-site")
+			if method == "OPTIONS" {
+				r.Header.Set("Access-Control-Request-Method", "GET")
+			}
+			return r
+		}
+	}
+	runReq("cors-cross-origin", behindCORS, fromApp("GET"), access)
+	runReq("cors-preflight", behindCORS, fromApp("OPTIONS"))
 }
