@@ -32,6 +32,13 @@ type config struct {
 	Logger     *slog.Logger     // default slog.Default()
 	BcryptCost int              // default bcrypt.DefaultCost
 	Users      []seedUser       // default defaultUsers
+	// Insecure sets development cookies (no Secure, no __Host-) for plain http.
+	// The zero value is the production one.
+	Insecure bool
+	// TrustedOrigins are front ends on other origins (CORS and CSRF); Origin is
+	// where browsers reach this app, required with them.
+	TrustedOrigins []string
+	Origin         string
 }
 
 // app is the assembled example: the HTTP handler and the parts tests look into.
@@ -76,9 +83,13 @@ func newApp(cfg config) (*app, error) {
 		Lookup:     users.lookupForAuth,
 		Roles:      func(u user) []string { return u.Roles },
 		Store:      auth.NewMemoryStore(), // opaque refresh tokens: signing out revokes
-		Insecure:   true,                  // plain-http localhost: no Secure, no __Host-
-		Logger:     cfg.Logger,
-		Now:        cfg.Now,
+		Insecure:   cfg.Insecure,
+		// One list for CORS and CSRF; the runtime refuses a front end that could not
+		// carry the SameSite=Lax cookies.
+		TrustedOrigins: cfg.TrustedOrigins,
+		APIOrigin:      cfg.Origin,
+		Logger:         cfg.Logger,
+		Now:            cfg.Now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("configure sessions: %w", err)
@@ -96,7 +107,9 @@ func newApp(cfg config) (*app, error) {
 	})
 	mux.Handle(basePath+"/", http.HandlerFunc(apiNotFound))
 	mux.Handle("/", pageHandler()) // any method, so /api/v1/ above stays more specific
-	return &app{handler: securityHeaders(mux), users: users}, nil
+	// CORS outside the mux: it answers trusted origins' preflights, which the mux
+	// has no OPTIONS routes for, and labels every response, 404s included.
+	return &app{handler: securityHeaders(authn.CORS(mux)), users: users}, nil
 }
 
 // leeway is the clock skew allowed on token times: the runtime's 10s default, but at

@@ -47,12 +47,27 @@ const testAccessTTL = 15 * time.Minute
 // Logs go to the test log. wraps are middleware around the app, the first outermost.
 func startApp(t *testing.T, clock *testClock, wraps ...func(http.Handler) http.Handler) (*app, string) {
 	t.Helper()
-	a, err := newApp(config{
+	return startAppTrusting(t, clock, nil, wraps...)
+}
+
+// startAppTrusting is startApp with front ends on other origins trusted. The app
+// runs as run does on a loopback address: development cookies, and its own URL as
+// the API origin.
+func startAppTrusting(t *testing.T, clock *testClock, trusted []string, wraps ...func(http.Handler) http.Handler) (*app, string) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	cfg := config{
 		AccessTTL:  testAccessTTL,
 		Now:        clock.Now,
 		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, nil)),
 		BcryptCost: bcrypt.MinCost, // the defaults hash at DefaultCost; tests need no slowness
-	})
+		Insecure:   true,
+	}
+	if len(trusted) > 0 {
+		cfg.TrustedOrigins, cfg.Origin = trusted, base
+	}
+	a, err := newApp(cfg)
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
@@ -60,7 +75,8 @@ func startApp(t *testing.T, clock *testClock, wraps ...func(http.Handler) http.H
 	for i := len(wraps) - 1; i >= 0; i-- {
 		h = wraps[i](h)
 	}
-	srv := httptest.NewServer(h)
+	srv.Config.Handler = h
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return a, srv.URL
 }

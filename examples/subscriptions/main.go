@@ -3,6 +3,10 @@
 //
 //	go run ./examples/subscriptions            # http://127.0.0.1:8080
 //	go run ./examples/subscriptions -access-ttl 10s
+//	go run ./examples/subscriptions -trusted-origin http://127.0.0.1:5173  # a SPA on another port
+//
+// On a loopback address it sets development cookies (plain http); elsewhere Secure
+// __Host- cookies, for serving behind HTTPS (-dev overrides). See docs/deploying.md.
 //
 // Sign in as alice@example.com / wonderland or admin@example.com / admin-pass.
 package main
@@ -14,7 +18,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,6 +49,11 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	accessTTL := fs.Duration("access-ttl", 15*time.Minute, "access-token lifetime; short values show the silent refresh")
+	var trusted originList
+	fs.Var(&trusted, "trusted-origin", "`URL` of a front end on another origin (repeatable), e.g. https://app.example.com")
+	origin := fs.String("origin", "", "the `URL` browsers reach this server on; needed with -trusted-origin off loopback")
+	var dev devFlag
+	fs.Var(&dev, "dev", "development cookies (no Secure, no __Host-) for plain http; default: only on a loopback address")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -58,25 +66,28 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	a, err := newApp(config{AccessTTL: *accessTTL, Logger: log})
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	defer ln.Close()
+	insecure, why := cookieMode(ln.Addr(), dev)
+	logCookieMode(log, insecure, why)
+	apiOrig, err := apiOrigin(*origin, ln.Addr(), trusted)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(config{AccessTTL: *accessTTL, Logger: log, Insecure: insecure, TrustedOrigins: trusted, Origin: apiOrig})
+	if err != nil {
+		return err
+	}
 	url := "http://" + ln.Addr().String()
-	log.Info("serving the subscriptions example", "url", url, "access_ttl", *accessTTL)
+	log.Info("serving the subscriptions example", "url", url, "access_ttl", *accessTTL, "trusted_origins", trusted.String())
 	if ready != nil {
 		ready(url)
 	}
 
-	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := newHTTPServer(a.handler, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

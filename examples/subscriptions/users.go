@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/text/secure/precis"
 )
 
 // Errors of the user store, for errors.Is.
@@ -77,22 +78,38 @@ func newUserStore(seed []seedUser, cost int) (*userStore, error) {
 		}
 		r := &record{user: su.user, hash: h}
 		r.Roles = slices.Clone(su.Roles)
-		r.Email = normalizeEmail(su.Email)
+		if r.Email, err = normalizeEmail(su.Email); err != nil {
+			return nil, fmt.Errorf("user %s: %w", su.ID, err)
+		}
+		if s.byEmail[r.Email] != nil {
+			return nil, fmt.Errorf("user %s: email %q is another user's too", su.ID, su.Email)
+		}
 		s.byID[r.ID] = r
 		s.byEmail[r.Email] = r
 	}
 	return s, nil
 }
 
-// normalizeEmail makes lookups case-insensitive and ignores surrounding spaces.
-func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// normalizeEmail is the key an email is looked up by: surrounding spaces dropped,
+// then the PRECIS UsernameCaseMapped profile of RFC 8265 (golang.org/x/text/
+// secure/precis): full-width forms mapped to their usual width, Unicode's full
+// lower-case mapping, NFC, and only the characters an identifier may hold (no
+// spaces, controls or symbols; BiDi rule). So "Alice@Example.COM" is alice, while
+// "ALİCE@example.com" (U+0130) lowers to "ali̇ce@example.com", another account:
+// strings.ToLower's simple mapping would have turned it into alice. An address the
+// profile refuses is an error: no account can have it.
+func normalizeEmail(email string) (string, error) {
+	return precis.UsernameCaseMapped.String(strings.TrimSpace(email))
+}
 
 // authenticate checks an email and password. Unknown emails still run one bcrypt
 // comparison (against a dummy hash), so the response time does not tell whether the
 // account exists.
 func (s *userStore) authenticate(email, password string) (user, error) {
+	key, err := normalizeEmail(email)
 	s.mu.RLock()
-	r, ok := s.byEmail[normalizeEmail(email)]
+	r, ok := s.byEmail[key]
+	ok = ok && err == nil
 	hash := s.dummyHash
 	if ok {
 		hash = r.hash

@@ -83,3 +83,49 @@ func BenchmarkAuthenticate(b *testing.B) {
 		})
 	}
 }
+
+// TestNormalizeEmail: lookups fold case the way Unicode does (PRECIS
+// UsernameCaseMapped), not by strings.ToLower's simple mapping.
+func TestNormalizeEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"Alice@Example.COM":        "alice@example.com",
+		" alice@example.com\t":     "alice@example.com",
+		"ALİCE@example.com":        "ali\u0307ce@example.com", // U+0130 lowers to i + combining dot above
+		"ＡＬＩＣＥ@ｅｘａｍｐｌｅ.ｃｏｍ":        "alice@example.com",       // full-width forms are the same letters
+		"ÉLODIE@example.com":       "élodie@example.com",
+		"E\u0301LODIE@example.com": "élodie@example.com", // NFC: decomposed and precomposed agree
+		"STRASSE@example.com":      "strasse@example.com",
+		"STRAßE@example.com":       "straße@example.com", // lower-casing, not case folding: ß stays
+	} {
+		got, err := normalizeEmail(in)
+		if err != nil || got != want {
+			t.Errorf("normalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"alice @example.com", "alice@example.com\u200b", "alice\x00@example.com", "\u202eliceA@example.com"} {
+		if got, err := normalizeEmail(in); err == nil {
+			t.Errorf("normalizeEmail(%q) = %q, want an error", in, got)
+		}
+	}
+
+	s, err := newUserStore(defaultUsers, bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for email, wantID := range map[string]string{
+		"ALİCE@example.com":       "", // not alice: the bug strings.ToLower had
+		"alİce@example.com":       "",
+		"ＡＬＩＣＥ@example.com":       "usr_alice",
+		"alice@example.com\u200b": "", // refused by the profile, still a plain wrong password
+	} {
+		u, err := s.authenticate(email, "wonderland")
+		if wantID == "" && !errors.Is(err, errBadCredentials) || wantID != "" && (err != nil || u.ID != wantID) {
+			t.Errorf("authenticate(%q) = %q, %v; want %q", email, u.ID, err, wantID)
+		}
+	}
+
+	dup := []seedUser{defaultUsers[0], {user: user{ID: "usr_other", Email: "ALICE@example.com"}, Password: "x"}}
+	if _, err := newUserStore(dup, bcrypt.MinCost); err == nil || !strings.Contains(err.Error(), "another user's") {
+		t.Errorf("two seed users with one email: %v", err)
+	}
+}
