@@ -78,7 +78,7 @@ func TestHTTPServerLimits(t *testing.T) {
 func TestRunRefusesDeployments(t *testing.T) {
 	for args, want := range map[string]string{
 		"-addr 127.0.0.1:0 -trusted-origin https://shop.example":                                             "another site",
-		"-addr 127.0.0.1:0 -trusted-origin https://app.example.com/":                                         "write it as browsers send it",
+		"-addr 127.0.0.1:0 -trusted-origin https://app.example.com/":                                         "not even",
 		"-addr 127.0.0.1:0 -trusted-origin null":                                                             "never trusted",
 		"-addr 127.0.0.1:0 -dev=false -origin http://api.example.com -trusted-origin http://app.example.com": "browsers refuse Secure cookies",
 	} {
