@@ -10,6 +10,14 @@ import (
 	"time"
 )
 
+// CORS is written here rather than taken from github.com/rs/cors, which was read
+// for it: rs/cors answers every preflight with one global method list, for paths
+// that do not exist too, where this answers with the route table's methods for
+// the path; it lower-cases origins, where CrossOriginProtection (the CSRF half of
+// the one list) compares them byte for byte, so the two could disagree; it adds
+// Vary to every response, same-origin ones included; and the runtime module stays
+// std + golang-jwt + x/sync (+ x/net/publicsuffix for the site check).
+
 // DefaultCORSMaxAge is how long a browser may reuse a preflight answer when
 // CORSConfig.MaxAge is zero: Chromium's cap (Firefox allows a day).
 const DefaultCORSMaxAge = 2 * time.Hour
