@@ -12,6 +12,9 @@ import (
 // through CSRF protection on every route, Public ones too. An unknown Mode is
 // treated as Required: fail closed.
 func (a *Authenticator[U]) Wrap(rt Route, next http.Handler) http.Handler {
+	if rt.Security != nil {
+		return a.wrapSecurity(rt, next) // security.go; panics on a route it cannot enforce
+	}
 	if rt.Auth == Public {
 		return &publicHandler[U]{a: a, next: next}
 	}
@@ -186,5 +189,5 @@ func (a *Authenticator[U]) deny(w http.ResponseWriter, r *http.Request, op strin
 }
 
 func (a *Authenticator[U]) record(ctx context.Context, op string, d *denial) {
-	a.emit(ctx, Event{Kind: d.kind, Reason: d.reason, OperationID: op, Subject: d.subject})
+	a.emit(ctx, Event{Kind: d.kind, Reason: d.reason, OperationID: op, Subject: d.subject, Scheme: d.scheme})
 }
