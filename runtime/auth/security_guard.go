@@ -44,10 +44,11 @@ const (
 )
 
 type schemeResult struct {
-	state schemeState
-	cred  Credential
-	p     Principal
-	d     *denial // why, unless verified
+	state  schemeState
+	reason Reason // stMissing, stRefused without d
+	cred   Credential
+	p      Principal
+	d      *denial // from a verifier or the session; nil for a credential refused unread
 }
 
 // sessionResult is the session's authenticate, run at most once per request.
@@ -59,90 +60,12 @@ type sessionResult[U any] struct {
 	d                     *denial
 }
 
-// maxStackSchemes is how many schemes a route may read without a heap allocation.
-const maxStackSchemes = 4
-
-func (h *securedHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	a := h.a
-	if err := a.csrf.Check(r); err != nil {
-		a.deny(w, r, h.op, csrfDenied(err), false)
-		return
-	}
-	var buf [maxStackSchemes]schemeResult
-	res := buf[:0]
-	if n := len(h.c.schemes); n <= maxStackSchemes {
-		res = buf[:n]
-	} else {
-		res = make([]schemeResult, n)
-	}
-	var sess sessionResult[U]
-	// worst is the refusal to answer with when no alternative holds: the most
-	// severe alternative's, the first of equals (rules in security.go).
-	var worst *denial
-	var worstRank int
-	win := -1
-	for ai, alt := range h.c.alts {
-		d, rank := h.evalAlt(w, r, alt, res, &sess)
-		if d == nil {
-			win = ai
-			break
-		}
-		if rank > worstRank {
-			worst, worstRank = d, rank
-		}
-	}
-	if sess.set {
-		ns := &noStoreWriter{ResponseWriter: w}
-		defer ns.finish()
-		w = ns
-	}
-	if win >= 0 {
-		alt := h.c.alts[win]
-		ps := make([]Principal, len(alt))
-		ctx := r.Context()
-		user := false
-		for i, it := range alt {
-			ps[i] = res[it.scheme].p
-			user = user || h.c.schemes[it.scheme].verifier == nil
-		}
-		if user { // UserFrom works when the session is one of the winning schemes
-			ctx = withUser(ctx, sess.u)
-		}
-		h.next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalsKey{}, ps)))
-		return
-	}
-	if worst == nil { // no alternatives: only an Optional route, which admits no one
-		if h.c.optional {
-			h.next.ServeHTTP(w, r)
-			return
-		}
-		worst = unauthorized(ReasonMissing, nil) // unreachable: Wrap refuses it
-	}
-	clear := sess.d != nil && sess.d.clear && sess.hadCookies
-	if h.c.optional && worst.problem.Status != http.StatusInternalServerError {
-		a.record(r.Context(), h.op, worst)
-		if clear {
-			a.clearCookies(w)
-		}
-		h.next.ServeHTTP(w, r)
-		return
-	}
-	if worst.problem.Status == http.StatusUnauthorized {
-		hd := w.Header()
-		for _, ch := range h.c.challenges {
-			hd.Add("WWW-Authenticate", ch)
-		}
-		if h.c.session && a.cfg.AllowBearer && !slices.Contains(h.c.challenges, "Bearer") {
-			if _, ok := bearerToken(r); ok {
-				hd.Add("WWW-Authenticate", "Bearer")
-			}
-		}
-	}
-	a.record(r.Context(), h.op, worst)
-	if clear && worst.problem.Status == http.StatusUnauthorized {
-		a.clearCookies(w)
-	}
-	a.writeErr(w, r, worst.problem)
+// failure is why an alternative failed, kept cheap: the denial is only built for
+// the one the guard answers with.
+type failure struct {
+	rank   int // rankUnauthorized...
+	scheme int
+	sr     *schemeResult
 }
 
 // Ranks of a failed alternative: the answer is the highest.
@@ -153,61 +76,188 @@ const (
 	rankInternal
 )
 
-// evalAlt returns nil when alt holds, else its refusal and rank.
-func (h *securedHandler[U]) evalAlt(w http.ResponseWriter, r *http.Request, alt []altItem, res []schemeResult, sess *sessionResult[U]) (*denial, int) {
+// maxStackSchemes is how many schemes a route may read without a heap allocation.
+const maxStackSchemes = 4
+
+func (h *securedHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a := h.a
+	if err := a.csrf.Check(r); err != nil {
+		a.deny(w, r, h.op, csrfDenied(err), false)
+		return
+	}
+	var buf [maxStackSchemes]schemeResult
+	var res []schemeResult
+	if n := len(h.c.schemes); n <= maxStackSchemes {
+		res = buf[:n]
+	} else {
+		res = make([]schemeResult, n)
+	}
+	var sess sessionResult[U]
+	// worst is the failure to answer with when no alternative holds: the most
+	// severe alternative's, the first of equals (rules in security.go).
+	var worst failure
+	win := -1
+	for ai, alt := range h.c.alts {
+		f := h.evalAlt(w, r, alt, res, &sess)
+		if f.rank == 0 {
+			win = ai
+			break
+		}
+		if f.rank > worst.rank {
+			worst = f
+		}
+	}
+	if sess.set {
+		ns := &noStoreWriter{ResponseWriter: w}
+		defer ns.finish()
+		w = ns
+	}
+	if win >= 0 {
+		alt := h.c.alts[win]
+		g := &principals{}
+		g.list = g.buf[:0]
+		ctx := r.Context()
+		user := false
+		for _, it := range alt {
+			g.list = append(g.list, res[it.scheme].p)
+			user = user || h.c.schemes[it.scheme].verifier == nil
+		}
+		if user { // UserFrom works when the session is one of the winning schemes
+			ctx = withUser(ctx, sess.u)
+		}
+		h.next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalsKey{}, g)))
+		return
+	}
+	if worst.rank == 0 { // no alternatives: only an Optional route, which admits no one
+		if h.c.optional {
+			h.next.ServeHTTP(w, r)
+			return
+		}
+		worst.rank = rankUnauthorized // unreachable: Wrap refuses it
+	}
+	d := h.denialOf(worst)
+	clear := sess.d != nil && sess.d.clear && sess.hadCookies
+	if h.c.optional && d.problem.Status != http.StatusInternalServerError {
+		a.record(r.Context(), h.op, d)
+		if clear {
+			a.clearCookies(w)
+		}
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	if d.problem.Status == http.StatusUnauthorized {
+		hd := w.Header()
+		for _, ch := range h.c.challenges {
+			hd.Add("WWW-Authenticate", ch)
+		}
+		if h.c.session && a.cfg.AllowBearer && !slices.Contains(h.c.challenges, "Bearer") {
+			if _, ok := bearerToken(r); ok {
+				hd.Add("WWW-Authenticate", "Bearer")
+			}
+		}
+		if clear {
+			a.clearCookies(w)
+		}
+	}
+	a.record(r.Context(), h.op, d)
+	a.writeErr(w, r, d.problem)
+}
+
+// denialOf builds the denial the guard answers with for f.
+func (h *securedHandler[U]) denialOf(f failure) *denial {
+	name := ""
+	if f.sr != nil {
+		name = h.c.schemes[f.scheme].scheme.Name
+	}
+	var d denial
+	switch {
+	case f.rank == rankForbidden:
+		d = denial{kind: EventForbidden, reason: ReasonScopes, problem: ProblemForbidden, subject: f.sr.p.Subject, sentinel: ErrForbidden}
+	case f.sr != nil && f.sr.d != nil:
+		d = *f.sr.d // a copy: the session's denial stays as authenticate made it
+	case f.sr != nil:
+		d = *unauthorized(f.sr.reason, nil)
+	default:
+		d = *unauthorized(ReasonMissing, nil)
+	}
+	d.scheme = name
+	return &d
+}
+
+// evalAlt returns the zero failure when alt holds.
+func (h *securedHandler[U]) evalAlt(w http.ResponseWriter, r *http.Request, alt []altItem, res []schemeResult, sess *sessionResult[U]) failure {
 	// Credentials first, all of them: no verifier runs (maybe over the network)
 	// for an alternative that a missing credential already refuses.
 	for _, it := range alt {
 		sr := &res[it.scheme]
-		e := &h.c.schemes[it.scheme]
-		if sr.state == stUnseen && e.verifier != nil {
-			c, reason := credential(r, e)
-			sr.cred = c
-			if reason != ReasonNone {
-				sr.state = stRefused
-				if reason == ReasonMissing {
-					sr.state = stMissing
-				}
-				sr.d = unauthorized(reason, nil)
-			}
+		if sr.state == stUnseen {
+			h.read(r, &h.c.schemes[it.scheme], sr)
 		}
 		if sr.state == stMissing || sr.state == stRefused {
-			return schemeDenial(sr.d, e.scheme.Name), rankUnauthorized
+			return failure{rank: rankUnauthorized, scheme: it.scheme, sr: sr}
 		}
 	}
-	var broke, lack *denial
-	rank := 0
-	for _, it := range alt {
+	var worst failure
+	lack := -1
+	for i, it := range alt {
 		sr := &res[it.scheme]
-		e := &h.c.schemes[it.scheme]
 		if sr.state == stUnseen {
-			h.verify(w, r, e, sr, sess)
+			h.verify(w, r, &h.c.schemes[it.scheme], sr, sess)
 		}
 		switch sr.state {
 		case stMissing, stRefused:
-			return schemeDenial(sr.d, e.scheme.Name), rankUnauthorized
+			return failure{rank: rankUnauthorized, scheme: it.scheme, sr: sr}
 		case stPanicked:
-			if rank < rankInternal {
-				broke, rank = schemeDenial(sr.d, e.scheme.Name), rankInternal
+			if worst.rank < rankInternal {
+				worst = failure{rank: rankInternal, scheme: it.scheme, sr: sr}
 			}
 		case stBroken:
-			if rank < rankUnavailable {
-				broke, rank = schemeDenial(sr.d, e.scheme.Name), rankUnavailable
+			if worst.rank < rankUnavailable {
+				worst = failure{rank: rankUnavailable, scheme: it.scheme, sr: sr}
 			}
 		case stVerified:
-			if lack == nil && !grants(sr.p.Scopes, it.scopes) {
-				lack = &denial{kind: EventForbidden, reason: ReasonScopes, problem: ProblemForbidden, subject: sr.p.Subject,
-					sentinel: ErrForbidden, scheme: e.scheme.Name}
+			if lack < 0 && !grants(sr.p.Scopes, it.scopes) {
+				lack = i
 			}
 		}
 	}
-	switch {
-	case broke != nil:
-		return broke, rank
-	case lack != nil:
-		return lack, rankForbidden
+	if worst.rank == 0 && lack >= 0 {
+		worst = failure{rank: rankForbidden, scheme: alt[lack].scheme, sr: &res[alt[lack].scheme]}
 	}
-	return nil, 0
+	return worst
+}
+
+// read takes e's credential from r; a scheme without one is settled here. The
+// session only looks whether its cookies (or a Bearer header it would take) are
+// there at all; authenticate reads them for real.
+func (h *securedHandler[U]) read(r *http.Request, e *schemeEval, sr *schemeResult) {
+	if e.verifier == nil {
+		if !h.a.sessionPresent(r) {
+			sr.state, sr.reason = stMissing, ReasonMissing
+		}
+		return
+	}
+	c, reason := credential(r, e)
+	switch reason {
+	case ReasonNone:
+		sr.cred = c
+	case ReasonMissing:
+		sr.state, sr.reason = stMissing, reason
+	default:
+		sr.state, sr.reason = stRefused, reason
+	}
+}
+
+// sessionPresent reports whether r carries anything the session would read.
+func (a *Authenticator[U]) sessionPresent(r *http.Request) bool {
+	if j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName); j.present {
+		return true
+	}
+	if a.cfg.AllowBearer {
+		_, ok := bearerToken(r)
+		return ok
+	}
+	return false
 }
 
 // verify runs e's verifier (or the session) once and records the outcome in sr.
@@ -249,13 +299,6 @@ func (h *securedHandler[U]) verify(w http.ResponseWriter, r *http.Request, e *sc
 		sr.state, sr.d = stBroken, unavailable(ReasonVerifierError, err)
 	}
 	sr.cred = Credential{} // done with the secret
-}
-
-// schemeDenial is d about scheme, copied so the shared session denial keeps its own.
-func schemeDenial(d *denial, scheme string) *denial {
-	c := *d
-	c.scheme = scheme
-	return &c
 }
 
 // grants reports whether have holds every scope of want.
