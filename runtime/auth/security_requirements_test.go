@@ -180,7 +180,7 @@ func TestSecurityStartupRefusal(t *testing.T) {
 	}
 }
 
-func mustHMAC(t *testing.T) Key {
+func mustHMAC(t testing.TB) Key {
 	k, err := HMACKey(testKID, "HS256", testSecret)
 	if err != nil {
 		t.Fatal(err)
