@@ -15,11 +15,14 @@ import (
 // a valid access cookie with the user looked up in memory; required-hs256-cold the
 // same with the verified-token cache off; refresh an expired access token and a
 // valid (stateless) refresh token, so every request mints; golang-jwt-baseline a
-// minimal middleware that reads the cookie and calls jwt.ParseWithClaims.
-// The cors-* cases put required-hs256 in a ServeMux (mux, the baseline) behind Authenticator.CORS of an Authenticator
-// with a trusted origin: cors-same-origin sends no Origin (what same-origin GETs
-// are), cors-cross-origin a trusted Origin (what its SPA's requests are),
-// cors-preflight that SPA's preflight.
+// minimal middleware that reads the cookie and calls jwt.ParseWithClaims;
+// security-1-alt a route with one alternative, an API key in a header (APIKeySet);
+// security-3-alt three alternatives, the first two failing for want of a
+// credential (session, then bearer) and the third the same API key.
+// The cors-* cases put required-hs256 in a ServeMux (mux, the baseline) behind
+// Authenticator.CORS of an Authenticator with a trusted origin: cors-same-origin
+// sends no Origin (what same-origin GETs are), cors-cross-origin a trusted Origin
+// (what its SPA's requests are), cors-preflight that SPA's preflight.
 func BenchmarkGuard(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
 	clock := func() time.Time { return now }
@@ -31,9 +34,15 @@ func BenchmarkGuard(b *testing.B) {
 		return nil, ErrUserNotFound
 	}
 	key, _ := HMACKey(testKID, "HS256", testSecret)
+	apiKeys := NewAPIKeys()
+	if err := apiKeys.Add(keyReports, Principal{Subject: "partner-a", Scopes: []string{"reports:read"}}); err != nil {
+		b.Fatal(err)
+	}
+	verifiers := map[string]Verifier{"partnerKey": apiKeys, "bearer": VerifierFunc(tokenVerifier), "session": Session}
 	newAuth := func(cacheSize int) *Authenticator[*testUser] {
 		a, err := New(Config[*testUser]{Issuer: testIssuer, Audience: testAudience, SigningKey: key, Lookup: lookup,
-			Now: clock, Logger: discardLogger, TokenCacheSize: cacheSize})
+			Now: clock, Logger: discardLogger, TokenCacheSize: cacheSize, Verifiers: verifiers,
+			Roles: func(u *testUser) []string { return u.Roles }})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -67,6 +76,11 @@ func BenchmarkGuard(b *testing.B) {
 		handler.ServeHTTP(w, r)
 	})
 
+	oneAlt := Route{Method: "GET", Pattern: "/pets", OperationID: "listPets", Security: []Requirement{alt(need(schKeyH, "reports:read"))}}
+	threeAlt := Route{Method: "GET", Pattern: "/pets", OperationID: "listPets", Security: []Requirement{
+		alt(need(schSess, "admin")), alt(need(schBearer, "orders:read")), alt(need(schKeyH, "reports:read"))}}
+	apiKey := http.Header{"X-Api-Key": {keyReports}}
+
 	runReq := func(name string, h http.Handler, newReq func() *http.Request, cookies ...*http.Cookie) {
 		b.Run(name, func(b *testing.B) {
 			r := newReq()
@@ -83,9 +97,16 @@ func BenchmarkGuard(b *testing.B) {
 			}
 		})
 	}
-	run := func(name string, h http.Handler, cookies ...*http.Cookie) {
-		runReq(name, h, func() *http.Request { return httptest.NewRequest("GET", "/pets", nil) }, cookies...)
+	runWith := func(name string, h http.Handler, header http.Header, cookies ...*http.Cookie) {
+		runReq(name, h, func() *http.Request {
+			r := httptest.NewRequest("GET", "/pets", nil)
+			for k, v := range header {
+				r.Header[k] = v
+			}
+			return r
+		}, cookies...)
 	}
+	run := func(name string, h http.Handler, cookies ...*http.Cookie) { runWith(name, h, nil, cookies...) }
 	run("bare", handler)
 	run("public", warm.Wrap(public, handler))
 	run("required-hs256", warm.Wrap(required, handler), access)
@@ -116,4 +137,7 @@ func BenchmarkGuard(b *testing.B) {
 	}
 	runReq("cors-cross-origin", behindCORS, fromApp("GET"), access)
 	runReq("cors-preflight", behindCORS, fromApp("OPTIONS"))
+
+	runWith("security-1-alt", warm.Wrap(oneAlt, handler), apiKey)
+	runWith("security-3-alt", warm.Wrap(threeAlt, handler), apiKey)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,13 @@ type Config[U any] struct {
 	// cookies. A request carrying both a session cookie and a Bearer header is refused.
 	AllowBearer bool
 
+	// Verifiers check the credentials of the document's security schemes (routes
+	// with Security), by scheme name. Map a scheme to Session for the cookie
+	// session above, whose scopes are the user's roles. A bearer scheme's verifier
+	// reads the same Authorization header the session reads with AllowBearer; each
+	// alternative judges it by its own verifier. See docs/runtime-security.md.
+	Verifiers map[string]Verifier
+
 	// TokenCacheSize bounds the verified-token cache (default 10,000 entries);
 	// negative disables it.
 	TokenCacheSize int
@@ -140,6 +148,10 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	case cfg.UserCacheTTL < 0 || cfg.UserCacheTTL >= cfg.AccessTTL:
 		return nil, bad("UserCacheTTL %v must be >= 0 and shorter than AccessTTL %v", cfg.UserCacheTTL, cfg.AccessTTL)
 	}
+	if err := checkVerifiers(cfg.Verifiers); err != nil {
+		return nil, err
+	}
+	cfg.Verifiers = maps.Clone(cfg.Verifiers) // the app's map may change later; Wrap reads this one
 	if cfg.TokenCacheSize == 0 {
 		cfg.TokenCacheSize = DefaultTokenCacheSize
 	}

@@ -12,6 +12,7 @@ type denial struct {
 	problem         Problem
 	clear           bool   // the session is dead: clear both cookies
 	subject         string // when known
+	scheme          string // security routes: the scheme it is about
 	sentinel, cause error
 }
 

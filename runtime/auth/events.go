@@ -62,6 +62,7 @@ type Event struct {
 	Reason      Reason
 	OperationID string // the route's, empty for session helpers
 	Subject     string // empty when unknown
+	Scheme      string // security routes: the scheme Reason is about
 	Time        time.Time
 }
 
@@ -87,5 +88,6 @@ func (a *Authenticator[U]) emit(ctx context.Context, e Event) {
 	a.log.LogAttrs(ctx, level, "auth "+string(e.Kind),
 		slog.String("reason", string(e.Reason)),
 		slog.String("operation", e.OperationID),
-		slog.String("subject", e.Subject))
+		slog.String("subject", e.Subject),
+		slog.String("scheme", e.Scheme))
 }

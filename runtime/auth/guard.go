@@ -15,6 +15,9 @@ func (a *Authenticator[U]) Wrap(rt Route, next http.Handler) http.Handler {
 	if a.cors != nil {
 		a.cors.learn(rt, a.log.Error) // for preflights; see CORS
 	}
+	if rt.Security != nil {
+		return a.wrapSecurity(rt, next) // security.go; panics on a route it cannot enforce
+	}
 	if rt.Auth == Public {
 		return &publicHandler[U]{a: a, next: next}
 	}
@@ -189,5 +192,5 @@ func (a *Authenticator[U]) deny(w http.ResponseWriter, r *http.Request, op strin
 }
 
 func (a *Authenticator[U]) record(ctx context.Context, op string, d *denial) {
-	a.emit(ctx, Event{Kind: d.kind, Reason: d.reason, OperationID: op, Subject: d.subject})
+	a.emit(ctx, Event{Kind: d.kind, Reason: d.reason, OperationID: op, Subject: d.subject, Scheme: d.scheme})
 }
