@@ -77,7 +77,11 @@ func (g *guardedHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case d == nil:
-		g.next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+		ctx := withUser(r.Context(), u)
+		if set {
+			ctx = withRefreshed(ctx) // a Logout in this handler withdraws what was set
+		}
+		g.next.ServeHTTP(w, r.WithContext(ctx))
 	case serveAnon:
 		a.record(r.Context(), g.op, d)
 		g.next.ServeHTTP(w, r)

@@ -158,6 +158,8 @@ var testRoutes = []Route{
 	{Method: "POST", Pattern: "/login", OperationID: "login", Auth: Public},
 	{Method: "POST", Pattern: "/refresh", OperationID: "refresh", Auth: Public},
 	{Method: "POST", Pattern: "/logout", OperationID: "logout", Auth: Public},
+	{Method: "POST", Pattern: "/logout-required", OperationID: "logoutRequired", Auth: Required},
+	{Method: "POST", Pattern: "/logout-optional", OperationID: "logoutOptional", Auth: Optional},
 }
 
 func newEnv(t *testing.T, opts ...envOpt) *env {
@@ -244,6 +246,8 @@ func newTestMux(a *Authenticator[*testUser]) *http.ServeMux {
 		},
 	}
 	handlers["updateMe"] = handlers["getMe"]
+	handlers["logoutRequired"] = handlers["logout"]
+	handlers["logoutOptional"] = handlers["logout"]
 	handlers["getAdmin"] = handlers["getMe"]
 	mux := http.NewServeMux()
 	for _, rt := range testRoutes {

@@ -98,7 +98,10 @@ func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error
 }
 
 // Logout clears both cookies and, with a Store, revokes the refresh token's whole
-// family. Without a store the refresh token stays valid until it expires (it is
+// family. It never starts a session: on a guarded route whose guard refreshed an
+// expired access token for this very request, the cookies the guard set are taken
+// back out of the response (SECURITY.md case 42); a Public logout route avoids even
+// that refresh, and is what we recommend. Without a store the refresh token stays valid until it expires (it is
 // stateless); the access token always does, which is why AccessTTL is short. A
 // store error is returned (wrapping ErrUnavailable) after the cookies are cleared.
 // Like Login it refuses safe methods: a cross-site link must not end a session.
@@ -108,6 +111,13 @@ func (a *Authenticator[U]) Logout(w http.ResponseWriter, r *http.Request) error 
 		return d
 	}
 	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
+	if refreshedIn(ctx) {
+		// The guard of a Required or Optional logout route refreshed an expired
+		// access token before this ran: withdraw those cookies, so the response
+		// carries only the clearing ones. The family revoked below is the one the
+		// guard rotated, so the successor it made is dead too.
+		a.withdrawSession(w)
+	}
 	a.clearCookies(w)
 	if a.cfg.Store != nil && opaqueOK(j.refresh) && !j.duplicate {
 		if err := a.cfg.Store.RevokeFamily(ctx, hashToken(j.refresh)); err != nil {
