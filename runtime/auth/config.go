@@ -30,8 +30,12 @@ type Config[U any] struct {
 	Issuer   string // iss of every token; required
 	Audience string // aud of every token; required
 
-	AccessTTL  time.Duration // access-token lifetime (default 15m)
-	RefreshTTL time.Duration // refresh-token lifetime, > AccessTTL (default 7 days)
+	// AccessTTL is the access-token lifetime (default 15m). It also caps what a token
+	// may claim: exp - iat beyond AccessTTL + Leeway is refused, however well signed.
+	AccessTTL time.Duration
+	// RefreshTTL is the refresh-token lifetime, > AccessTTL (default 7 days); it caps
+	// stateless refresh JWTs the same way.
+	RefreshTTL time.Duration
 	Leeway     time.Duration // clock skew allowed on exp, nbf, iat; < AccessTTL (default 10s)
 	// GraceWindow is how long a rotated refresh token still yields its successor
 	// (parallel tabs, several instances). It must be shorter than AccessTTL: a

@@ -39,6 +39,7 @@ const (
 	ReasonExpired          Reason = "expired"
 	ReasonNotYetValid      Reason = "not-yet-valid"
 	ReasonIssuedInFuture   Reason = "issued-in-future"
+	ReasonLifetime         Reason = "lifetime-too-long" // exp - iat beyond the configured TTL + leeway
 	ReasonWrongIssuer      Reason = "wrong-issuer"
 	ReasonWrongAudience    Reason = "wrong-audience"
 	ReasonRefreshUnknown   Reason = "refresh-unknown"

@@ -63,7 +63,7 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	s := &session[U]{}
 	reason := ReasonStateless
 	if a.cfg.Store == nil {
-		v, r := verifyToken(token, ks.refreshVerify, a.expect(), now)
+		v, r := verifyToken(token, ks.refreshVerify, a.expectRefresh(), now)
 		if r != ReasonNone {
 			return nil, unauthorized(r, nil)
 		}
@@ -121,9 +121,17 @@ func keepSuccessor[U any](s *session[U], d *denial) *session[U] {
 	return &session[U]{refresh: s.refresh, refreshMaxAge: s.refreshMaxAge}
 }
 
-// expect returns the claim checks from the config.
+// expect returns the claim checks of an access token from the config: a token that
+// claims to live longer than AccessTTL (+ Leeway) was not minted under this config.
 func (a *Authenticator[U]) expect() expectations {
-	return expectations{iss: a.cfg.Issuer, aud: a.cfg.Audience, leeway: a.cfg.Leeway}
+	return expectations{iss: a.cfg.Issuer, aud: a.cfg.Audience, leeway: a.cfg.Leeway, maxLife: a.cfg.AccessTTL}
+}
+
+// expectRefresh is expect for a stateless refresh token, capped by RefreshTTL.
+func (a *Authenticator[U]) expectRefresh() expectations {
+	e := a.expect()
+	e.maxLife = a.cfg.RefreshTTL
+	return e
 }
 
 // successor derives the token that replaces old: HMAC-SHA256 under a key only the

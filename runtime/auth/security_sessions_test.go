@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -29,6 +30,51 @@ func TestSecuritySessionsEnd(t *testing.T) {
 					}
 				})
 			})
+		}
+	})
+
+	t.Run("case 43 lifetime capped by the config", func(t *testing.T) {
+		e := newEnv(t) // AccessTTL 15m, Leeway 10s, RefreshTTL 24h
+		now := e.clock.Now().Unix()
+		access := func(iat, exp int64) string {
+			return e.tok(fmt.Sprintf(`{"iss":%q,"sub":"alice","aud":%q,"exp":%d,"iat":%d,"jti":"j"}`, testIssuer, testAudience, exp, iat))
+		}
+		for _, c := range []struct {
+			name     string
+			iat, exp int64
+			want     int
+		}{
+			{"exactly AccessTTL+Leeway", now - 5, now - 5 + 15*60 + 10, 200},
+			{"one second more", now - 5, now - 5 + 15*60 + 11, 401},
+			{"valid until 9999", now, 253402300799, 401},
+			{"a day", now, now + 86400, 401},
+		} {
+			r := e.do(req{path: "/me", cookie: e.accessCookie(access(c.iat, c.exp))})
+			if r.status != c.want {
+				t.Errorf("access %s: status %d, want %d", c.name, r.status, c.want)
+			}
+		}
+
+		// Stateless refresh tokens: capped by RefreshTTL (+ Leeway).
+		s := newEnv(t, stateless())
+		ks := s.a.keys.Load()
+		for _, c := range []struct {
+			name string
+			ttl  time.Duration
+			want int
+		}{
+			{"RefreshTTL", 24 * time.Hour, 200},
+			{"RefreshTTL+Leeway", 24*time.Hour + 10*time.Second, 200},
+			{"a year", 365 * 24 * time.Hour, 401},
+		} {
+			tok, _, err := mint(ks.refresh, testIssuer, testAudience, "alice", nil, s.clock.Now(), c.ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := s.do(req{path: "/me", cookie: s.refreshCookie(tok)})
+			if r.status != c.want {
+				t.Errorf("stateless refresh %s: status %d, want %d", c.name, r.status, c.want)
+			}
 		}
 	})
 }

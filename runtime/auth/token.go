@@ -194,6 +194,20 @@ func (v *verified) validAt(now time.Time) bool {
 type expectations struct {
 	iss, aud string
 	leeway   time.Duration
+	// maxLife caps exp - iat (plus leeway, rounded up to whole seconds as NumericDates
+	// are): the configured lifetime, not the one a token claims, bounds how long it
+	// works (SECURITY.md case 43). Zero means no cap (only tests build that).
+	maxLife time.Duration
+}
+
+// lifetimeOK reports whether a token issued at iat and expiring at exp (Unix
+// seconds) lives no longer than the cap allows.
+func (e expectations) lifetimeOK(iat, exp int64) bool {
+	if e.maxLife <= 0 {
+		return true
+	}
+	limit := int64((e.maxLife + e.leeway + time.Second - 1) / time.Second)
+	return exp-iat <= limit
 }
 
 // verifyToken checks tok against verifiers, in this order: size, shape, exact
@@ -256,6 +270,8 @@ func verifyToken(tok string, verifiers []*signer, want expectations, now time.Ti
 		return nil, ReasonWrongAudience
 	case !c.has(claimExp) || !c.has(claimIat) || !c.has(claimSub) || c.sub == "":
 		return nil, ReasonBadClaims
+	case !want.lifetimeOK(c.iat, c.exp):
+		return nil, ReasonLifetime
 	}
 	v := &verified{
 		sub:       c.sub,
