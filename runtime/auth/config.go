@@ -72,6 +72,12 @@ type Config[U any] struct {
 	// cookies. A request carrying both a session cookie and a Bearer header is refused.
 	AllowBearer bool
 
+	// SessionCacheTTL is how long a guard trusts that a session is still live before
+	// asking the Store again (default DefaultSessionCacheTTL, 1s): the longest a
+	// revoked session is served when the store's change channel is down. Only
+	// stores implementing SessionStates use it; must be > 0 and < AccessTTL.
+	SessionCacheTTL time.Duration
+
 	// TokenCacheSize bounds the verified-token cache (default 10,000 entries);
 	// negative disables it.
 	TokenCacheSize int
@@ -95,6 +101,13 @@ type Authenticator[U any] struct {
 	writeErr ErrorWriter
 
 	accessName, refreshName string // cookie names, __Host- prefixed unless Insecure
+
+	// Session states (revocation.go): set when Store implements SessionStates.
+	states         SessionStates
+	sessions       *sessionCache
+	sessionLookups singleflight.Group
+	stopWatch      context.CancelFunc
+	watchDone      chan struct{}
 }
 
 var _ Guard = (*Authenticator[struct{}])(nil)
@@ -118,6 +131,7 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	setDefault(&cfg.RefreshTTL, DefaultRefreshTTL)
 	setDefault(&cfg.Leeway, DefaultLeeway)
 	setDefault(&cfg.GraceWindow, min(DefaultGraceWindow, cfg.AccessTTL/2))
+	setDefault(&cfg.SessionCacheTTL, min(DefaultSessionCacheTTL, cfg.AccessTTL/2))
 	switch {
 	case cfg.AccessTTL < time.Second:
 		return nil, bad("AccessTTL %v is below one second", cfg.AccessTTL)
@@ -128,6 +142,8 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	case cfg.GraceWindow < 0 || cfg.GraceWindow >= cfg.AccessTTL:
 		// Shorter than AccessTTL implies shorter than RefreshTTL.
 		return nil, bad("GraceWindow %v must be >= 0 and shorter than AccessTTL %v", cfg.GraceWindow, cfg.AccessTTL)
+	case cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL >= cfg.AccessTTL:
+		return nil, bad("SessionCacheTTL %v must be > 0 and shorter than AccessTTL %v", cfg.SessionCacheTTL, cfg.AccessTTL)
 	case cfg.UserCacheTTL < 0 || cfg.UserCacheTTL >= cfg.AccessTTL:
 		return nil, bad("UserCacheTTL %v must be >= 0 and shorter than AccessTTL %v", cfg.UserCacheTTL, cfg.AccessTTL)
 	}
@@ -170,6 +186,7 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	if err := a.SetKeys(cfg.SigningKey, cfg.VerifyKeys...); err != nil {
 		return nil, err
 	}
+	a.initSessions()
 	return a, nil
 }
 

@@ -44,6 +44,7 @@ const (
 	ReasonWrongAudience    Reason = "wrong-audience"
 	ReasonRefreshUnknown   Reason = "refresh-unknown"
 	ReasonRefreshReused    Reason = "refresh-reused"
+	ReasonSessionRevoked   Reason = "session-revoked" // the access token's session (sid) has ended
 	ReasonUserNotFound     Reason = "user-not-found"
 	ReasonUserDisabled     Reason = "user-disabled"
 	ReasonMixedCredentials Reason = "mixed-credentials" // cookie and Authorization together

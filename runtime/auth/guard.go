@@ -144,6 +144,9 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 		}
 		if v != nil {
 			sub = v.sub
+			if d = a.checkSession(r.Context(), v.sid, now); d != nil {
+				return u, sub, d, j.present, false
+			}
 			u, d = a.lookupUser(r.Context(), sub)
 			return u, sub, d, j.present, false
 		}

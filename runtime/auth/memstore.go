@@ -29,6 +29,9 @@ type MemoryStore struct {
 	mu       sync.Mutex
 	tokens   map[TokenHash]*memToken
 	families map[string]*memFamily
+	subjects map[string]map[string]struct{} // subject → its families, for RevokeSubject
+	watchers map[int]func(sid string)       // Subscribe callbacks by id
+	nextID   int
 	now      time.Time // latest now passed to Rotate: the clock for sweeps
 	ops      int       // operations since the last sweep
 	sweepAt  int       // ops that trigger the next sweep
@@ -43,6 +46,7 @@ type memToken struct {
 
 // memFamily is what the store knows about one family as a whole.
 type memFamily struct {
+	subject   string
 	expiresAt time.Time // the latest expiry of any of its tokens
 	revoked   bool
 }
@@ -52,10 +56,15 @@ func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		tokens:   make(map[TokenHash]*memToken),
 		families: make(map[string]*memFamily),
+		subjects: make(map[string]map[string]struct{}),
+		watchers: make(map[int]func(string)),
 	}
 }
 
-var _ RefreshStore = (*MemoryStore)(nil)
+var (
+	_ RefreshStore  = (*MemoryStore)(nil)
+	_ SessionStates = (*MemoryStore)(nil)
+)
 
 // Issue records the first token of a new family.
 func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSession) error {
@@ -69,7 +78,7 @@ func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSessi
 		return errRefreshDuplicate
 	}
 	m.tokens[token] = &memToken{session: s}
-	m.extendFamily(s.Family, s.ExpiresAt)
+	m.extendFamily(s.Family, s.Subject, s.ExpiresAt)
 	return nil
 }
 
@@ -84,7 +93,8 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 		return RefreshSession{}, fmt.Errorf("auth: rotate refresh token: %w", err)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	var ended []string
+	defer func() { m.mu.Unlock(); m.announce(ended) }()
 	if now.After(m.now) {
 		m.now = now
 	}
@@ -103,6 +113,7 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 			return t.session, nil
 		}
 		f.revoked = true
+		ended = append(ended, t.session.Family)
 		return t.session, ErrRefreshReused // the session names whose family died, for audit
 	}
 	t.rotatedAt, t.next = now, next
@@ -111,7 +122,7 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 		Subject:   t.session.Subject,
 		ExpiresAt: nextExpiresAt,
 	}}
-	m.extendFamily(t.session.Family, nextExpiresAt)
+	m.extendFamily(t.session.Family, t.session.Subject, nextExpiresAt)
 	return t.session, nil
 }
 
@@ -122,21 +133,27 @@ func (m *MemoryStore) RevokeFamily(ctx context.Context, token TokenHash) error {
 		return fmt.Errorf("auth: revoke refresh family: %w", err)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	var ended []string
+	defer func() { m.mu.Unlock(); m.announce(ended) }()
 	m.tick()
 	if t, ok := m.tokens[token]; ok {
-		if f := m.families[t.session.Family]; f != nil {
+		if f := m.families[t.session.Family]; f != nil && !f.revoked {
 			f.revoked = true
+			ended = append(ended, t.session.Family)
 		}
 	}
 	return nil
 }
 
 // extendFamily creates the family or pushes its expiry out to expiresAt.
-func (m *MemoryStore) extendFamily(family string, expiresAt time.Time) {
+func (m *MemoryStore) extendFamily(family, subject string, expiresAt time.Time) {
 	f := m.families[family]
 	if f == nil {
-		m.families[family] = &memFamily{expiresAt: expiresAt}
+		m.families[family] = &memFamily{subject: subject, expiresAt: expiresAt}
+		if m.subjects[subject] == nil {
+			m.subjects[subject] = make(map[string]struct{})
+		}
+		m.subjects[subject][family] = struct{}{}
 		return
 	}
 	if expiresAt.After(f.expiresAt) {
@@ -162,6 +179,7 @@ func (m *MemoryStore) tick() {
 		for name, f := range m.families {
 			if !m.now.Before(f.expiresAt) {
 				delete(m.families, name)
+				m.forget(f.subject, name)
 			}
 		}
 	}

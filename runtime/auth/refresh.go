@@ -13,6 +13,7 @@ import (
 // user they belong to.
 type session[U any] struct {
 	sub           string
+	sid           string // the refresh family, "" without a store
 	user          U
 	access        string
 	accessMaxAge  time.Duration
@@ -84,7 +85,7 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 		case err != nil:
 			return nil, unavailable(ReasonStoreError, err)
 		}
-		s.sub, s.refresh, s.refreshMaxAge = rs.Subject, next, a.cfg.RefreshTTL
+		s.sub, s.sid, s.refresh, s.refreshMaxAge = rs.Subject, rs.Family, next, a.cfg.RefreshTTL
 		reason = ReasonRotated
 		if s.sub == "" {
 			// A store bug or a tampered record: never hand "" to Lookup, where an
@@ -97,7 +98,7 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	if d != nil {
 		return keepSuccessor(s, d), d
 	}
-	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.rolesOf(u), now, a.cfg.AccessTTL)
+	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.sidFor(s.sid), a.rolesOf(u), now, a.cfg.AccessTTL)
 	if err != nil {
 		d := internal(ReasonNone, err)
 		return keepSuccessor(s, d), d
@@ -119,6 +120,15 @@ func keepSuccessor[U any](s *session[U], d *denial) *session[U] {
 		return nil
 	}
 	return &session[U]{refresh: s.refresh, refreshMaxAge: s.refreshMaxAge}
+}
+
+// sidFor is the sid claim for a session of family: only a revocable guard writes
+// one (a store without SessionStates could not answer for it).
+func (a *Authenticator[U]) sidFor(family string) string {
+	if a.states == nil {
+		return ""
+	}
+	return family
 }
 
 // expect returns the claim checks of an access token from the config: a token that

@@ -37,7 +37,7 @@ func TestSecuritySessionsEnd(t *testing.T) {
 		e := newEnv(t) // AccessTTL 15m, Leeway 10s, RefreshTTL 24h
 		now := e.clock.Now().Unix()
 		access := func(iat, exp int64) string {
-			return e.tok(fmt.Sprintf(`{"iss":%q,"sub":"alice","aud":%q,"exp":%d,"iat":%d,"jti":"j"}`, testIssuer, testAudience, exp, iat))
+			return e.tok(fmt.Sprintf(`{"iss":%q,"sub":"alice","aud":%q,"exp":%d,"iat":%d,"jti":"j","sid":"test-sid"}`, testIssuer, testAudience, exp, iat))
 		}
 		for _, c := range []struct {
 			name     string
@@ -67,7 +67,7 @@ func TestSecuritySessionsEnd(t *testing.T) {
 			{"RefreshTTL+Leeway", 24*time.Hour + 10*time.Second, 200},
 			{"a year", 365 * 24 * time.Hour, 401},
 		} {
-			tok, _, err := mint(ks.refresh, testIssuer, testAudience, "alice", nil, s.clock.Now(), c.ttl)
+			tok, _, err := mint(ks.refresh, testIssuer, testAudience, "alice", "", nil, s.clock.Now(), c.ttl)
 			if err != nil {
 				t.Fatal(err)
 			}

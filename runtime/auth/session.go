@@ -32,13 +32,10 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 	}
 	ks := a.keys.Load()
 	now := a.now()
-	access, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, subject, a.rolesOf(u), now, a.cfg.AccessTTL)
-	if err != nil {
-		return internal(ReasonNone, err)
-	}
-	s := &session[U]{sub: subject, user: u, access: access, accessMaxAge: exp.Sub(now), refreshMaxAge: a.cfg.RefreshTTL}
+	s := &session[U]{sub: subject, user: u, refreshMaxAge: a.cfg.RefreshTTL}
 	if a.cfg.Store == nil {
-		if s.refresh, _, err = mint(ks.refresh, a.cfg.Issuer, a.cfg.Audience, subject, nil, now, a.cfg.RefreshTTL); err != nil {
+		var err error
+		if s.refresh, _, err = mint(ks.refresh, a.cfg.Issuer, a.cfg.Audience, subject, "", nil, now, a.cfg.RefreshTTL); err != nil {
 			return internal(ReasonNone, err)
 		}
 	} else {
@@ -49,14 +46,19 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 				return d
 			}
 		}
-		s.refresh = randomString(32)
-		rs := RefreshSession{Family: randomString(16), Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
+		s.refresh, s.sid = randomString(32), randomString(16)
+		rs := RefreshSession{Family: s.sid, Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
 		if err := a.cfg.Store.Issue(ctx, hashToken(s.refresh), rs); err != nil {
 			d := unavailable(ReasonStoreError, err)
 			a.record(ctx, "", d)
 			return d
 		}
 	}
+	access, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, subject, a.sidFor(s.sid), a.rolesOf(u), now, a.cfg.AccessTTL)
+	if err != nil {
+		return internal(ReasonNone, err)
+	}
+	s.access, s.accessMaxAge = access, exp.Sub(now)
 	a.setSession(w, s)
 	a.emit(ctx, Event{Kind: EventLogin, Subject: subject})
 	return nil
