@@ -68,11 +68,12 @@ func TestStoreKeys(t *testing.T) {
 	}
 	tokenKey := regexp.MustCompile(`^app:rt:[0-9a-f]{64}$`)
 	familyKey := regexp.MustCompile(`^app:rf:(fam|other)$`)
-	if len(keys) != 5 { // a, b, c, two families
-		t.Fatalf("keys = %q, want 3 tokens and 2 families", keys)
+	subjectKey := regexp.MustCompile(`^app:us:(alice|bob)$`)
+	if len(keys) != 7 { // a, b, c, two families, two subjects
+		t.Fatalf("keys = %q, want 3 tokens, 2 families and 2 subjects", keys)
 	}
 	for _, k := range keys {
-		if !tokenKey.MatchString(k) && !familyKey.MatchString(k) {
+		if !tokenKey.MatchString(k) && !familyKey.MatchString(k) && !subjectKey.MatchString(k) {
 			t.Errorf("unexpected key %q", k)
 		}
 		ttl, err := client.PTTL(ctx, k).Result()

@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) auth.RefreshStore) {
 		{"ConcurrentSameSuccessor", testConcurrentSameSuccessor},
 		{"ConcurrentDifferentSuccessors", testConcurrentDifferentSuccessors},
 		{"ContextCanceled", testContextCanceled},
+		{"SessionStates", testSessionStates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
