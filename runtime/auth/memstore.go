@@ -15,6 +15,15 @@ var errRefreshDuplicate = errors.New("auth: refresh token already issued")
 // minSweepInterval is the fewest operations between two sweeps of expired entries.
 const minSweepInterval = 64
 
+// KeptAncestors is how many rotated tokens of one family a store keeps (MemoryStore
+// and redisstore alike), beside the live one, so that memory is bounded by sessions,
+// not rotations (SECURITY.md case 47). Any of them presented after the grace window
+// is reuse and revokes the family; an ancestor older than that is unknown: 401 and
+// cleared cookies, but the family lives on. With a 15-minute access TTL a client
+// rotates at most every 15 minutes, so 8 ancestors cover two hours of a thief
+// refreshing with a stolen token before its owner comes back.
+const KeptAncestors = 8
+
 // MemoryStore is the embedded RefreshStore: maps behind one mutex. It suits a single
 // instance; tokens do not survive a restart, and several instances need a shared store
 // such as runtime/redisstore.
@@ -47,7 +56,8 @@ type memToken struct {
 // memFamily is what the store knows about one family as a whole.
 type memFamily struct {
 	subject   string
-	expiresAt time.Time // the latest expiry of any of its tokens
+	chain     []TokenHash // issued and successor tokens, oldest first; at most KeptAncestors+1
+	expiresAt time.Time   // the latest expiry of any of its tokens
 	revoked   bool
 }
 
@@ -79,6 +89,7 @@ func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSessi
 	}
 	m.tokens[token] = &memToken{session: s}
 	m.extendFamily(s.Family, s.Subject, s.ExpiresAt)
+	m.chain(s.Family, token)
 	return nil
 }
 
@@ -123,6 +134,7 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 		ExpiresAt: nextExpiresAt,
 	}}
 	m.extendFamily(t.session.Family, t.session.Subject, nextExpiresAt)
+	m.chain(t.session.Family, next)
 	return t.session, nil
 }
 
@@ -159,6 +171,18 @@ func (m *MemoryStore) extendFamily(family, subject string, expiresAt time.Time) 
 	if expiresAt.After(f.expiresAt) {
 		f.expiresAt = expiresAt
 	}
+}
+
+// chain appends token to its family's chain and forgets the oldest token beyond
+// KeptAncestors+1, so one session costs O(1) however often it rotates. Must hold m.mu.
+func (m *MemoryStore) chain(family string, token TokenHash) {
+	f := m.families[family]
+	if len(f.chain) == KeptAncestors+1 {
+		delete(m.tokens, f.chain[0])
+		copy(f.chain, f.chain[1:])
+		f.chain = f.chain[:KeptAncestors]
+	}
+	f.chain = append(f.chain, token)
 }
 
 // tick counts one operation and sweeps when enough have passed. Must hold m.mu.

@@ -7,6 +7,8 @@ import "github.com/redis/go-redis/v9"
 //	P rt:<hex sha256>  hash  f=family s=subject e=expiry ms [r=rotated-at ms n=next hex]
 //	P rf:<family>      hash  e=latest expiry of any token ms [v=1 once revoked]
 //	P us:<subject>     set   the subject's families, for RevokeSubject
+//	P rc:<family>      list  the family's token hashes, oldest first; at most
+//	                         auth.KeptAncestors+1: older token keys are deleted
 //	P revoked          pub/sub channel: the id of every family revoked
 //
 // Every key carries PEXPIREAT of its expiry, so Redis removes it when its token (or the
@@ -18,8 +20,9 @@ import "github.com/redis/go-redis/v9"
 // read Redis' clock, so every instance judges expiry and grace the same way.
 
 // issueScript records the first token of a family.
-// KEYS[1] token key, KEYS[2] family key, KEYS[3] subject key; ARGV family,
-// subject, expiry ms. Returns 1, or 0 when the token key already exists.
+// KEYS[1] token key, KEYS[2] family key, KEYS[3] subject key, KEYS[4] chain key;
+// ARGV family, subject, expiry ms, token hex. Returns 1, or 0 when the token key
+// already exists.
 var issueScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'f', ARGV[1], 's', ARGV[2], 'e', ARGV[3])
@@ -33,6 +36,8 @@ redis.call('SADD', KEYS[3], ARGV[1])
 local st = redis.call('PTTL', KEYS[3])
 if st >= 0 and st < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[3], ARGV[3]) end
 if st == -1 then redis.call('PEXPIREAT', KEYS[3], ARGV[3]) end
+redis.call('RPUSH', KEYS[4], ARGV[4])
+redis.call('PEXPIREAT', KEYS[4], redis.call('HGET', KEYS[2], 'e'))
 return 1
 `)
 
@@ -45,7 +50,8 @@ const (
 
 // rotateScript is the atomic check-and-set at the heart of rotation.
 // KEYS[1] old token key, KEYS[2] next token key.
-// ARGV family key prefix, next hex, now ms, grace ms, next expiry ms, channel.
+// ARGV family key prefix, next hex, now ms, grace ms, next expiry ms, channel,
+// chain key prefix, token key prefix, chain length kept.
 // Returns {rotUnknown}, or {rotOK or rotReused, family, subject, expiry ms} of the
 // old token.
 var rotateScript = redis.NewScript(`
@@ -71,6 +77,12 @@ if tonumber(ARGV[5]) > tonumber(fam[1]) then
   redis.call('HSET', fk, 'e', ARGV[5])
   redis.call('PEXPIREAT', fk, ARGV[5])
 end
+local ck = ARGV[7] .. t[1]
+redis.call('RPUSH', ck, ARGV[2])
+while redis.call('LLEN', ck) > tonumber(ARGV[9]) do
+  redis.call('DEL', ARGV[8] .. redis.call('LPOP', ck))
+end
+redis.call('PEXPIREAT', ck, redis.call('HGET', fk, 'e'))
 return {1, t[1], t[2], t[3]}
 `)
 

@@ -68,6 +68,7 @@ type Store struct {
 	tokenKey  string // prefix of token keys
 	familyKey string // prefix of family keys
 	userKey   string // prefix of subject keys
+	chainKey  string // prefix of a family's list of token hashes
 	channel   string // pub/sub channel of revoked families
 	timeout   time.Duration
 }
@@ -91,6 +92,7 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		tokenKey:  opts.KeyPrefix + "rt:",
 		familyKey: opts.KeyPrefix + "rf:",
 		userKey:   opts.KeyPrefix + "us:",
+		chainKey:  opts.KeyPrefix + "rc:",
 		channel:   opts.KeyPrefix + "revoked",
 		timeout:   opts.Timeout,
 	}
@@ -104,8 +106,8 @@ func (s *Store) Issue(ctx context.Context, token auth.TokenHash, sess auth.Refre
 	exp := strconv.FormatInt(sess.ExpiresAt.UnixMilli(), 10)
 	n, err := bounded(ctx, s.timeout, func(ctx context.Context) (int64, error) {
 		return issueScript.Run(ctx, s.client,
-			[]string{s.key(token), s.familyKey + sess.Family, s.userKey + sess.Subject},
-			sess.Family, sess.Subject, exp).Int64()
+			[]string{s.key(token), s.familyKey + sess.Family, s.userKey + sess.Subject, s.chainKey + sess.Family},
+			sess.Family, sess.Subject, exp, hex.EncodeToString(token[:])).Int64()
 	})
 	if err != nil {
 		return fmt.Errorf("redisstore: issue: %w", err)
@@ -127,7 +129,8 @@ func (s *Store) Rotate(ctx context.Context, old, next auth.TokenHash, now time.T
 		return rotateScript.Run(ctx, s.client,
 			[]string{s.key(old), s.key(next)},
 			s.familyKey, hex.EncodeToString(next[:]),
-			now.UnixMilli(), grace.Milliseconds(), nextExpiresAt.UnixMilli(), s.channel).Slice()
+			now.UnixMilli(), grace.Milliseconds(), nextExpiresAt.UnixMilli(), s.channel,
+			s.chainKey, s.tokenKey, auth.KeptAncestors+1).Slice()
 	})
 	if err != nil {
 		return auth.RefreshSession{}, fmt.Errorf("redisstore: rotate: %w", err)

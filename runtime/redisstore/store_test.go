@@ -69,11 +69,12 @@ func TestStoreKeys(t *testing.T) {
 	tokenKey := regexp.MustCompile(`^app:rt:[0-9a-f]{64}$`)
 	familyKey := regexp.MustCompile(`^app:rf:(fam|other)$`)
 	subjectKey := regexp.MustCompile(`^app:us:(alice|bob)$`)
-	if len(keys) != 7 { // a, b, c, two families, two subjects
-		t.Fatalf("keys = %q, want 3 tokens, 2 families and 2 subjects", keys)
+	chainKey := regexp.MustCompile(`^app:rc:(fam|other)$`)
+	if len(keys) != 9 { // a, b, c, two families, two subjects, two chains
+		t.Fatalf("keys = %q, want 3 tokens, 2 families, 2 subjects and 2 chains", keys)
 	}
 	for _, k := range keys {
-		if !tokenKey.MatchString(k) && !familyKey.MatchString(k) && !subjectKey.MatchString(k) {
+		if !tokenKey.MatchString(k) && !familyKey.MatchString(k) && !subjectKey.MatchString(k) && !chainKey.MatchString(k) {
 			t.Errorf("unexpected key %q", k)
 		}
 		ttl, err := client.PTTL(ctx, k).Result()
