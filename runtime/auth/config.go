@@ -106,6 +106,7 @@ type Authenticator[U any] struct {
 	states         SessionStates
 	sessions       *sessionCache
 	sessionLookups singleflight.Group
+	bursts         *burstCache // one access token per burst of refreshes (burst.go)
 	stopWatch      context.CancelFunc
 	watchDone      chan struct{}
 }
@@ -187,6 +188,9 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 		return nil, err
 	}
 	a.initSessions()
+	if cfg.Store != nil {
+		a.bursts = newBurstCache(DefaultTokenCacheSize)
+	}
 	return a, nil
 }
 

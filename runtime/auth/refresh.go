@@ -98,6 +98,18 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	if d != nil {
 		return keepSuccessor(s, d), d
 	}
+	if a.bursts != nil {
+		old := hashToken(token)
+		if tok, exp, ok := a.bursts.get(old, s.refresh, now); ok {
+			s.user, s.access, s.accessMaxAge = u, tok, exp.Sub(now)
+			return s, nil // the same burst: the token minted a moment ago
+		}
+		defer func() {
+			if s.access != "" {
+				a.bursts.put(old, burstEntry{next: s.refresh, access: s.access, exp: now.Add(s.accessMaxAge), until: now.Add(a.cfg.GraceWindow)}, now)
+			}
+		}()
+	}
 	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.sidFor(s.sid), a.rolesOf(u), now, a.cfg.AccessTTL)
 	if err != nil {
 		d := internal(ReasonNone, err)
