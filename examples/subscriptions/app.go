@@ -11,8 +11,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/specgate/specgate/examples/subscriptions/api"
 	"github.com/specgate/specgate/runtime/auth"
+	"github.com/specgate/specgate/runtime/redisstore"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -32,13 +34,20 @@ type config struct {
 	Logger     *slog.Logger     // default slog.Default()
 	BcryptCost int              // default bcrypt.DefaultCost
 	Users      []seedUser       // default defaultUsers
+	// Redis, when set, holds the sessions (refresh tokens, revocation channel) and
+	// the login throttle, so several instances share them. Default: in memory.
+	Redis redis.UniversalClient
 }
 
 // app is the assembled example: the HTTP handler and the parts tests look into.
 type app struct {
 	handler http.Handler
 	users   *userStore
+	auth    *auth.Authenticator[user]
 }
+
+// close stops the session change-channel subscription.
+func (a *app) close() { a.auth.Close() }
 
 // newApp builds the handler: the generated routes, guarded by the runtime, under
 // /api/v1, and the page at /.
@@ -67,6 +76,16 @@ func newApp(cfg config) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
+	var store auth.RefreshStore = auth.NewMemoryStore() // opaque refresh tokens: signing out revokes
+	var counters auth.ThrottleStore = auth.NewMemoryThrottle()
+	if cfg.Redis != nil {
+		opts := redisstore.Options{KeyPrefix: "{subscriptions}:"}
+		store, counters = redisstore.New(cfg.Redis, opts), redisstore.NewThrottle(cfg.Redis, opts)
+	}
+	throttle, err := auth.NewThrottle(auth.ThrottleConfig{Store: counters, Now: cfg.Now})
+	if err != nil {
+		return nil, fmt.Errorf("login throttle: %w", err)
+	}
 	authn, err := auth.New(auth.Config[user]{
 		Issuer:     "subscriptions-example",
 		Audience:   "subscriptions-example",
@@ -75,8 +94,8 @@ func newApp(cfg config) (*app, error) {
 		SigningKey: cfg.Key,
 		Lookup:     users.lookupForAuth,
 		Roles:      func(u user) []string { return u.Roles },
-		Store:      auth.NewMemoryStore(), // opaque refresh tokens: signing out revokes
-		Insecure:   true,                  // plain-http localhost: no Secure, no __Host-
+		Store:      store,
+		Insecure:   true, // plain-http localhost: no Secure, no __Host-
 		Logger:     cfg.Logger,
 		Now:        cfg.Now,
 	})
@@ -84,7 +103,7 @@ func newApp(cfg config) (*app, error) {
 		return nil, fmt.Errorf("configure sessions: %w", err)
 	}
 
-	srv := &server{users: users, auth: authn, now: cfg.Now, log: cfg.Logger}
+	srv := &server{users: users, auth: authn, throttle: throttle, now: cfg.Now, log: cfg.Logger}
 	mux := http.NewServeMux()
 	api.RegisterRoutesWithOptions(mux, srv, authn, api.StdHTTPServerOptions{
 		BaseURL: basePath,
@@ -96,7 +115,7 @@ func newApp(cfg config) (*app, error) {
 	})
 	mux.Handle(basePath+"/", http.HandlerFunc(apiNotFound))
 	mux.Handle("/", pageHandler()) // any method, so /api/v1/ above stays more specific
-	return &app{handler: securityHeaders(mux), users: users}, nil
+	return &app{handler: securityHeaders(mux), users: users, auth: authn}, nil
 }
 
 // leeway is the clock skew allowed on token times: the runtime's 10s default, but at

@@ -3,6 +3,7 @@
 //
 //	go run ./examples/subscriptions            # http://127.0.0.1:8080
 //	go run ./examples/subscriptions -access-ttl 10s
+//	SUBSCRIPTIONS_HMAC_KEY=... go run ./examples/subscriptions -redis redis://127.0.0.1:6379/0
 //
 // Sign in as alice@example.com / wonderland or admin@example.com / admin-pass.
 package main
@@ -19,6 +20,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func main() {
@@ -46,6 +49,7 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	fs := flag.NewFlagSet("subscriptions", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	accessTTL := fs.Duration("access-ttl", 15*time.Minute, "access-token lifetime; short values show the silent refresh")
+	redisURL := fs.String("redis", "", "Redis URL (redis://host:6379/0): sessions, revocation and login throttle shared by every instance; set "+keyEnv+" to the same key on each")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -58,10 +62,22 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	a, err := newApp(config{AccessTTL: *accessTTL, Logger: log})
+	cfg := config{AccessTTL: *accessTTL, Logger: log}
+	if *redisURL != "" {
+		opts, err := redis.ParseURL(*redisURL)
+		if err != nil {
+			return fmt.Errorf("%w: -redis: %w", errUsage, err)
+		}
+		opts.ContextTimeoutEnabled = true
+		client := redis.NewClient(opts)
+		defer client.Close()
+		cfg.Redis = client
+	}
+	a, err := newApp(cfg)
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
