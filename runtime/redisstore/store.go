@@ -20,9 +20,19 @@
 // one instance is refused on the others within milliseconds; with the channel down,
 // within the guard's session cache lifetime (1s by default).
 //
-// On Redis Cluster, use a KeyPrefix with a hash tag, such as "{specgate}:", so
-// that the keys one script touches share a slot (the Rotate script derives the
-// family key from the token it reads; this has not been tested on a cluster).
+// On Redis Cluster (a redis.ClusterClient), use a KeyPrefix with a hash tag, such
+// as "{specgate}:": the scripts derive family, chain and subject keys from what they
+// read, so every key of one prefix must share a slot. One prefix therefore lives on
+// one master (its replicas). Tested on 3 masters (TestStoreCluster*). What a master
+// loss costs: sessions under its prefix fail closed (503, never a pass) until it or
+// a promoted replica answers; without persistence or replicas they are gone and
+// their users sign in again; prefixes on other masters carry on, provided the
+// cluster runs with cluster-require-full-coverage no (else Redis refuses every
+// write while any slot is uncovered). With replicas, replication is asynchronous:
+// a rotation acknowledged just before a failover can be lost (the client's next
+// refresh is unknown: sign in again), and so can a revocation (the guard's cache
+// and the pub/sub message still end the session on every instance that heard it).
+// Pub/sub messages reach every node of the cluster.
 package redisstore
 
 import (
