@@ -11,8 +11,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/specgate/specgate/examples/subscriptions/api"
 	"github.com/specgate/specgate/runtime/auth"
+	"github.com/specgate/specgate/runtime/redisstore"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -39,13 +41,20 @@ type config struct {
 	// where browsers reach this app, required with them.
 	TrustedOrigins []string
 	Origin         string
+	// Redis, when set, holds the sessions (refresh tokens, revocation channel) and
+	// the login throttle, so several instances share them. Default: in memory.
+	Redis redis.UniversalClient
 }
 
 // app is the assembled example: the HTTP handler and the parts tests look into.
 type app struct {
 	handler http.Handler
 	users   *userStore
+	auth    *auth.Authenticator[user]
 }
+
+// close stops the session change-channel subscription.
+func (a *app) close() { a.auth.Close() }
 
 // newApp builds the handler: the generated routes, guarded by the runtime, under
 // /api/v1, and the page at /.
@@ -74,6 +83,16 @@ func newApp(cfg config) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
+	var store auth.RefreshStore = auth.NewMemoryStore() // opaque refresh tokens: signing out revokes
+	var counters auth.ThrottleStore = auth.NewMemoryThrottle()
+	if cfg.Redis != nil {
+		opts := redisstore.Options{KeyPrefix: "{subscriptions}:"}
+		store, counters = redisstore.New(cfg.Redis, opts), redisstore.NewThrottle(cfg.Redis, opts)
+	}
+	throttle, err := auth.NewThrottle(auth.ThrottleConfig{Store: counters, Now: cfg.Now})
+	if err != nil {
+		return nil, fmt.Errorf("login throttle: %w", err)
+	}
 	authn, err := auth.New(auth.Config[user]{
 		Issuer:     "subscriptions-example",
 		Audience:   "subscriptions-example",
@@ -82,7 +101,7 @@ func newApp(cfg config) (*app, error) {
 		SigningKey: cfg.Key,
 		Lookup:     users.lookupForAuth,
 		Roles:      func(u user) []string { return u.Roles },
-		Store:      auth.NewMemoryStore(), // opaque refresh tokens: signing out revokes
+		Store:      store,
 		Insecure:   cfg.Insecure,
 		// One list for CORS and CSRF; the runtime refuses a front end that could not
 		// carry the SameSite=Lax cookies.
@@ -95,7 +114,7 @@ func newApp(cfg config) (*app, error) {
 		return nil, fmt.Errorf("configure sessions: %w", err)
 	}
 
-	srv := &server{users: users, auth: authn, now: cfg.Now, log: cfg.Logger}
+	srv := &server{users: users, auth: authn, throttle: throttle, now: cfg.Now, log: cfg.Logger}
 	mux := http.NewServeMux()
 	api.RegisterRoutesWithOptions(mux, srv, authn, api.StdHTTPServerOptions{
 		BaseURL: basePath,
@@ -109,7 +128,7 @@ func newApp(cfg config) (*app, error) {
 	mux.Handle("/", pageHandler()) // any method, so /api/v1/ above stays more specific
 	// CORS outside the mux: it answers trusted origins' preflights, which the mux
 	// has no OPTIONS routes for, and labels every response, 404s included.
-	return &app{handler: securityHeaders(authn.CORS(mux)), users: users}, nil
+	return &app{handler: securityHeaders(authn.CORS(mux)), users: users, auth: authn}, nil
 }
 
 // leeway is the clock skew allowed on token times: the runtime's 10s default, but at

@@ -18,10 +18,11 @@ import (
 // already enforced by the runtime's guard when a method runs, so the methods only
 // read the user from the context.
 type server struct {
-	users *userStore
-	auth  *auth.Authenticator[user]
-	now   func() time.Time
-	log   *slog.Logger
+	users    *userStore
+	auth     *auth.Authenticator[user]
+	throttle *auth.Throttle
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 var _ api.ServerInterface = (*server)(nil)
@@ -47,10 +48,33 @@ func (s *server) Login(w http.ResponseWriter, r *http.Request) {
 		auth.WriteProblem(w, r, problemBadRequest)
 		return
 	}
+	// Throttled per account (known or not, alike) and per client, before bcrypt.
+	account, err := normalizeEmail(req.Email)
+	if err != nil { // not an email: still counted, under what was sent
+		account = req.Email
+	}
+	if err := s.throttle.Check(r, account); err != nil {
+		var te *auth.ThrottledError
+		if errors.As(err, &te) {
+			s.log.InfoContext(r.Context(), "login throttled", "retry_after", te.RetryAfter)
+			auth.WriteThrottled(w, r, te)
+			return
+		}
+		s.sessionError(w, r, "login", err)
+		return
+	}
 	u, err := s.users.authenticate(req.Email, req.Password)
 	if err != nil {
 		s.log.InfoContext(r.Context(), "login refused", "reason", err)
+		if err := s.throttle.Failed(r, account); err != nil {
+			s.sessionError(w, r, "login", err)
+			return
+		}
 		auth.WriteProblem(w, r, auth.ProblemUnauthorized)
+		return
+	}
+	if err := s.throttle.Succeeded(r, account); err != nil {
+		s.sessionError(w, r, "login", err)
 		return
 	}
 	if err := s.auth.Login(w, r, u.ID); err != nil {

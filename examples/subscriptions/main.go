@@ -8,6 +8,8 @@
 // On a loopback address it sets development cookies (plain http); elsewhere Secure
 // __Host- cookies, for serving behind HTTPS (-dev overrides). See docs/deploying.md.
 //
+//	SUBSCRIPTIONS_HMAC_KEY=... go run ./examples/subscriptions -redis redis://127.0.0.1:6379/0
+//
 // Sign in as alice@example.com / wonderland or admin@example.com / admin-pass.
 package main
 
@@ -22,6 +24,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func main() {
@@ -54,6 +58,7 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	origin := fs.String("origin", "", "the `URL` browsers reach this server on; needed with -trusted-origin off loopback")
 	var dev devFlag
 	fs.Var(&dev, "dev", "development cookies (no Secure, no __Host-) for plain http; default: only on a loopback address")
+	redisURL := fs.String("redis", "", "Redis URL (redis://host:6379/0): sessions, revocation and login throttle shared by every instance; set "+keyEnv+" to the same key on each")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -66,6 +71,17 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg := config{AccessTTL: *accessTTL, Logger: log}
+	if *redisURL != "" {
+		opts, err := redis.ParseURL(*redisURL)
+		if err != nil {
+			return fmt.Errorf("%w: -redis: %w", errUsage, err)
+		}
+		opts.ContextTimeoutEnabled = true
+		client := redis.NewClient(opts)
+		defer client.Close()
+		cfg.Redis = client
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -77,10 +93,12 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	if err != nil {
 		return err
 	}
-	a, err := newApp(config{AccessTTL: *accessTTL, Logger: log, Insecure: insecure, TrustedOrigins: trusted, Origin: apiOrig})
+	cfg.Insecure, cfg.TrustedOrigins, cfg.Origin = insecure, trusted, apiOrig
+	a, err := newApp(cfg)
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	url := "http://" + ln.Addr().String()
 	log.Info("serving the subscriptions example", "url", url, "access_ttl", *accessTTL, "trusted_origins", trusted.String())
 	if ready != nil {

@@ -22,6 +22,7 @@ const (
 	claimNbf
 	claimJti
 	claimRoles
+	claimSid
 )
 
 // maxUnknownClaims bounds the duplicate check for claims we do not read.
@@ -36,7 +37,7 @@ const maxDateDigits = 12
 type claims struct {
 	seen          claimBit
 	issOK, audOK  bool // iss equals, aud (string or array) contains, the expected value
-	sub           string
+	sub, sid      string
 	exp, iat, nbf int64
 	roles         []string
 }
@@ -103,6 +104,12 @@ func parseClaims(b []byte, c *claims, wantIss, wantAud string) bool {
 			if _, ok := s.str(); !ok {
 				return false
 			}
+		case claimSid:
+			v, ok := s.str()
+			if !ok {
+				return false
+			}
+			c.sid = string(v)
 		case claimAud:
 			if !s.aud(c, wantAud) {
 				return false
@@ -159,6 +166,8 @@ func claimBitOf(key []byte) claimBit {
 		return claimJti
 	case "roles":
 		return claimRoles
+	case "sid":
+		return claimSid
 	}
 	return 0
 }

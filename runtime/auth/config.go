@@ -31,8 +31,12 @@ type Config[U any] struct {
 	Issuer   string // iss of every token; required
 	Audience string // aud of every token; required
 
-	AccessTTL  time.Duration // access-token lifetime (default 15m)
-	RefreshTTL time.Duration // refresh-token lifetime, > AccessTTL (default 7 days)
+	// AccessTTL is the access-token lifetime (default 15m). It also caps what a token
+	// may claim: exp - iat beyond AccessTTL + Leeway is refused, however well signed.
+	AccessTTL time.Duration
+	// RefreshTTL is the refresh-token lifetime, > AccessTTL (default 7 days); it caps
+	// stateless refresh JWTs the same way.
+	RefreshTTL time.Duration
 	Leeway     time.Duration // clock skew allowed on exp, nbf, iat; < AccessTTL (default 10s)
 	// GraceWindow is how long a rotated refresh token still yields its successor
 	// (parallel tabs, several instances). It must be shorter than AccessTTL: a
@@ -86,6 +90,11 @@ type Config[U any] struct {
 	// reads the same Authorization header the session reads with AllowBearer; each
 	// alternative judges it by its own verifier. See docs/runtime-security.md.
 	Verifiers map[string]Verifier
+	// SessionCacheTTL is how long a guard trusts that a session is still live before
+	// asking the Store again (default DefaultSessionCacheTTL, 1s): the longest a
+	// revoked session is served when the store's change channel is down. Only
+	// stores implementing SessionStates use it; must be > 0 and < AccessTTL.
+	SessionCacheTTL time.Duration
 
 	// TokenCacheSize bounds the verified-token cache (default 10,000 entries);
 	// negative disables it.
@@ -112,6 +121,14 @@ type Authenticator[U any] struct {
 	sameSite string      // the cookies' SameSite attribute value
 
 	accessName, refreshName string // cookie names, __Host- prefixed unless Insecure
+
+	// Session states (revocation.go): set when Store implements SessionStates.
+	states         SessionStates
+	sessions       *sessionCache
+	sessionLookups singleflight.Group
+	bursts         *burstCache // one access token per burst of refreshes (burst.go)
+	stopWatch      context.CancelFunc
+	watchDone      chan struct{}
 }
 
 var _ Guard = (*Authenticator[struct{}])(nil)
@@ -135,6 +152,7 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	setDefault(&cfg.RefreshTTL, DefaultRefreshTTL)
 	setDefault(&cfg.Leeway, DefaultLeeway)
 	setDefault(&cfg.GraceWindow, min(DefaultGraceWindow, cfg.AccessTTL/2))
+	setDefault(&cfg.SessionCacheTTL, min(DefaultSessionCacheTTL, cfg.AccessTTL/2))
 	switch {
 	case cfg.AccessTTL < time.Second:
 		return nil, bad("AccessTTL %v is below one second", cfg.AccessTTL)
@@ -145,6 +163,8 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	case cfg.GraceWindow < 0 || cfg.GraceWindow >= cfg.AccessTTL:
 		// Shorter than AccessTTL implies shorter than RefreshTTL.
 		return nil, bad("GraceWindow %v must be >= 0 and shorter than AccessTTL %v", cfg.GraceWindow, cfg.AccessTTL)
+	case cfg.SessionCacheTTL < 0 || cfg.SessionCacheTTL >= cfg.AccessTTL:
+		return nil, bad("SessionCacheTTL %v must be > 0 and shorter than AccessTTL %v", cfg.SessionCacheTTL, cfg.AccessTTL)
 	case cfg.UserCacheTTL < 0 || cfg.UserCacheTTL >= cfg.AccessTTL:
 		return nil, bad("UserCacheTTL %v must be >= 0 and shorter than AccessTTL %v", cfg.UserCacheTTL, cfg.AccessTTL)
 	}
@@ -201,6 +221,10 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	}
 	if err := a.SetKeys(cfg.SigningKey, cfg.VerifyKeys...); err != nil {
 		return nil, err
+	}
+	a.initSessions()
+	if cfg.Store != nil {
+		a.bursts = newBurstCache(DefaultTokenCacheSize)
 	}
 	return a, nil
 }

@@ -109,7 +109,7 @@ func TestKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 			now := time.Now()
-			tok, _, err := mint(a.keys.Load().access, "i", "a", "alice", nil, now, time.Minute)
+			tok, _, err := mint(a.keys.Load().access, "i", "a", "alice", "", nil, now, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}

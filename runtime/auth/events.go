@@ -39,10 +39,12 @@ const (
 	ReasonExpired          Reason = "expired"
 	ReasonNotYetValid      Reason = "not-yet-valid"
 	ReasonIssuedInFuture   Reason = "issued-in-future"
+	ReasonLifetime         Reason = "lifetime-too-long" // exp - iat beyond the configured TTL + leeway
 	ReasonWrongIssuer      Reason = "wrong-issuer"
 	ReasonWrongAudience    Reason = "wrong-audience"
 	ReasonRefreshUnknown   Reason = "refresh-unknown"
 	ReasonRefreshReused    Reason = "refresh-reused"
+	ReasonSessionRevoked   Reason = "session-revoked" // the access token's session (sid) has ended
 	ReasonUserNotFound     Reason = "user-not-found"
 	ReasonUserDisabled     Reason = "user-disabled"
 	ReasonMixedCredentials Reason = "mixed-credentials" // cookie and Authorization together

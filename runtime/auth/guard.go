@@ -83,7 +83,11 @@ func (g *guardedHandler[U]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case d == nil:
-		g.next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
+		ctx := withUser(r.Context(), u)
+		if set {
+			ctx = withRefreshed(ctx) // a Logout in this handler withdraws what was set
+		}
+		g.next.ServeHTTP(w, r.WithContext(ctx))
 	case serveAnon:
 		a.record(r.Context(), g.op, d)
 		g.next.ServeHTTP(w, r)
@@ -146,6 +150,9 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 		}
 		if v != nil {
 			sub = v.sub
+			if d = a.checkSession(r.Context(), v.sid, now); d != nil {
+				return u, sub, d, j.present, false
+			}
 			u, d = a.lookupUser(r.Context(), sub)
 			return u, sub, d, j.present, false
 		}

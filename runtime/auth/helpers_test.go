@@ -118,6 +118,24 @@ func (s *faultyStore) RevokeFamily(ctx context.Context, t TokenHash) error {
 	return s.MemoryStore.RevokeFamily(ctx, t)
 }
 
+func (s *faultyStore) Revoked(ctx context.Context, sid string) (bool, error) {
+	if s.down.Load() {
+		return false, errStoreDown
+	}
+	return s.MemoryStore.Revoked(ctx, sid)
+}
+
+func (s *faultyStore) RevokeSubject(ctx context.Context, subject string) error {
+	if s.down.Load() {
+		return errStoreDown
+	}
+	return s.MemoryStore.RevokeSubject(ctx, subject)
+}
+
+// testSID is a live session every store-mode env holds, so hand-made access
+// tokens (claimsJSON) can name one; it belongs to alice.
+const testSID = "test-sid"
+
 // discardLogger keeps test output quiet.
 var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -139,6 +157,7 @@ type env struct {
 	db     *userDB
 	store  *faultyStore // nil in stateless mode
 	secret []byte
+	sid    string // testSID in store mode, "" stateless
 
 	mu     sync.Mutex
 	events []Event
@@ -158,6 +177,8 @@ var testRoutes = []Route{
 	{Method: "POST", Pattern: "/login", OperationID: "login", Auth: Public},
 	{Method: "POST", Pattern: "/refresh", OperationID: "refresh", Auth: Public},
 	{Method: "POST", Pattern: "/logout", OperationID: "logout", Auth: Public},
+	{Method: "POST", Pattern: "/logout-required", OperationID: "logoutRequired", Auth: Required},
+	{Method: "POST", Pattern: "/logout-optional", OperationID: "logoutOptional", Auth: Optional},
 }
 
 func newEnv(t *testing.T, opts ...envOpt) *env {
@@ -191,6 +212,14 @@ func newEnv(t *testing.T, opts ...envOpt) *env {
 	e.a, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.a.Close() })
+	if e.store != nil {
+		rs := RefreshSession{Family: testSID, Subject: "alice", ExpiresAt: e.clock.Now().Add(cfg.RefreshTTL)}
+		if err := e.store.Issue(t.Context(), hashToken(randomString(32)), rs); err != nil {
+			t.Fatal(err)
+		}
+		e.sid = testSID
 	}
 	e.srv = httptest.NewUnstartedServer(newTestMux(e.a))
 	e.srv.Config.MaxHeaderBytes = 4 << 20 // let a megabyte of dots reach the guard
@@ -244,6 +273,8 @@ func newTestMux(a *Authenticator[*testUser]) *http.ServeMux {
 		},
 	}
 	handlers["updateMe"] = handlers["getMe"]
+	handlers["logoutRequired"] = handlers["logout"]
+	handlers["logoutOptional"] = handlers["logout"]
 	handlers["getAdmin"] = handlers["getMe"]
 	mux := http.NewServeMux()
 	for _, rt := range testRoutes {
@@ -378,9 +409,13 @@ func (e *env) hdr() string {
 	return `{"alg":"HS256","kid":"` + testKID + `","typ":"at+jwt"}`
 }
 
-// claimsJSON is a valid access payload for sub; extra is spliced in verbatim.
+// claimsJSON is a valid access payload for sub (in the env's live session, in store
+// mode); extra is spliced in verbatim.
 func (e *env) claimsJSON(sub string, expIn time.Duration, extra string) string {
 	now := e.clock.Now()
+	if e.sid != "" {
+		extra = fmt.Sprintf(`,"sid":%q`, e.sid) + extra
+	}
 	return fmt.Sprintf(`{"iss":%q,"sub":%q,"aud":%q,"exp":%d,"iat":%d,"jti":"j1"%s}`,
 		testIssuer, sub, testAudience, now.Add(expIn).Unix(), now.Unix(), extra)
 }

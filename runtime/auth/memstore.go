@@ -15,6 +15,15 @@ var errRefreshDuplicate = errors.New("auth: refresh token already issued")
 // minSweepInterval is the fewest operations between two sweeps of expired entries.
 const minSweepInterval = 64
 
+// KeptAncestors is how many rotated tokens of one family a store keeps (MemoryStore
+// and redisstore alike), beside the live one, so that memory is bounded by sessions,
+// not rotations (SECURITY.md case 47). Any of them presented after the grace window
+// is reuse and revokes the family; an ancestor older than that is unknown: 401 and
+// cleared cookies, but the family lives on. With a 15-minute access TTL a client
+// rotates at most every 15 minutes, so 8 ancestors cover two hours of a thief
+// refreshing with a stolen token before its owner comes back.
+const KeptAncestors = 8
+
 // MemoryStore is the embedded RefreshStore: maps behind one mutex. It suits a single
 // instance; tokens do not survive a restart, and several instances need a shared store
 // such as runtime/redisstore.
@@ -29,6 +38,9 @@ type MemoryStore struct {
 	mu       sync.Mutex
 	tokens   map[TokenHash]*memToken
 	families map[string]*memFamily
+	subjects map[string]map[string]struct{} // subject → its families, for RevokeSubject
+	watchers map[int]func(sid string)       // Subscribe callbacks by id
+	nextID   int
 	now      time.Time // latest now passed to Rotate: the clock for sweeps
 	ops      int       // operations since the last sweep
 	sweepAt  int       // ops that trigger the next sweep
@@ -43,7 +55,9 @@ type memToken struct {
 
 // memFamily is what the store knows about one family as a whole.
 type memFamily struct {
-	expiresAt time.Time // the latest expiry of any of its tokens
+	subject   string
+	chain     []TokenHash // issued and successor tokens, oldest first; at most KeptAncestors+1
+	expiresAt time.Time   // the latest expiry of any of its tokens
 	revoked   bool
 }
 
@@ -52,10 +66,15 @@ func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		tokens:   make(map[TokenHash]*memToken),
 		families: make(map[string]*memFamily),
+		subjects: make(map[string]map[string]struct{}),
+		watchers: make(map[int]func(string)),
 	}
 }
 
-var _ RefreshStore = (*MemoryStore)(nil)
+var (
+	_ RefreshStore  = (*MemoryStore)(nil)
+	_ SessionStates = (*MemoryStore)(nil)
+)
 
 // Issue records the first token of a new family.
 func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSession) error {
@@ -69,7 +88,8 @@ func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSessi
 		return errRefreshDuplicate
 	}
 	m.tokens[token] = &memToken{session: s}
-	m.extendFamily(s.Family, s.ExpiresAt)
+	m.extendFamily(s.Family, s.Subject, s.ExpiresAt)
+	m.chain(s.Family, token)
 	return nil
 }
 
@@ -84,7 +104,8 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 		return RefreshSession{}, fmt.Errorf("auth: rotate refresh token: %w", err)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	var ended []string
+	defer func() { m.mu.Unlock(); m.announce(ended) }()
 	if now.After(m.now) {
 		m.now = now
 	}
@@ -103,6 +124,7 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 			return t.session, nil
 		}
 		f.revoked = true
+		ended = append(ended, t.session.Family)
 		return t.session, ErrRefreshReused // the session names whose family died, for audit
 	}
 	t.rotatedAt, t.next = now, next
@@ -111,7 +133,8 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 		Subject:   t.session.Subject,
 		ExpiresAt: nextExpiresAt,
 	}}
-	m.extendFamily(t.session.Family, nextExpiresAt)
+	m.extendFamily(t.session.Family, t.session.Subject, nextExpiresAt)
+	m.chain(t.session.Family, next)
 	return t.session, nil
 }
 
@@ -122,26 +145,44 @@ func (m *MemoryStore) RevokeFamily(ctx context.Context, token TokenHash) error {
 		return fmt.Errorf("auth: revoke refresh family: %w", err)
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	var ended []string
+	defer func() { m.mu.Unlock(); m.announce(ended) }()
 	m.tick()
 	if t, ok := m.tokens[token]; ok {
-		if f := m.families[t.session.Family]; f != nil {
+		if f := m.families[t.session.Family]; f != nil && !f.revoked {
 			f.revoked = true
+			ended = append(ended, t.session.Family)
 		}
 	}
 	return nil
 }
 
 // extendFamily creates the family or pushes its expiry out to expiresAt.
-func (m *MemoryStore) extendFamily(family string, expiresAt time.Time) {
+func (m *MemoryStore) extendFamily(family, subject string, expiresAt time.Time) {
 	f := m.families[family]
 	if f == nil {
-		m.families[family] = &memFamily{expiresAt: expiresAt}
+		m.families[family] = &memFamily{subject: subject, expiresAt: expiresAt}
+		if m.subjects[subject] == nil {
+			m.subjects[subject] = make(map[string]struct{})
+		}
+		m.subjects[subject][family] = struct{}{}
 		return
 	}
 	if expiresAt.After(f.expiresAt) {
 		f.expiresAt = expiresAt
 	}
+}
+
+// chain appends token to its family's chain and forgets the oldest token beyond
+// KeptAncestors+1, so one session costs O(1) however often it rotates. Must hold m.mu.
+func (m *MemoryStore) chain(family string, token TokenHash) {
+	f := m.families[family]
+	if len(f.chain) == KeptAncestors+1 {
+		delete(m.tokens, f.chain[0])
+		copy(f.chain, f.chain[1:])
+		f.chain = f.chain[:KeptAncestors]
+	}
+	f.chain = append(f.chain, token)
 }
 
 // tick counts one operation and sweeps when enough have passed. Must hold m.mu.
@@ -162,6 +203,7 @@ func (m *MemoryStore) tick() {
 		for name, f := range m.families {
 			if !m.now.Before(f.expiresAt) {
 				delete(m.families, name)
+				m.forget(f.subject, name)
 			}
 		}
 	}

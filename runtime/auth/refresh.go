@@ -13,6 +13,7 @@ import (
 // user they belong to.
 type session[U any] struct {
 	sub           string
+	sid           string // the refresh family, "" without a store
 	user          U
 	access        string
 	accessMaxAge  time.Duration
@@ -63,7 +64,7 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	s := &session[U]{}
 	reason := ReasonStateless
 	if a.cfg.Store == nil {
-		v, r := verifyToken(token, ks.refreshVerify, a.expect(), now)
+		v, r := verifyToken(token, ks.refreshVerify, a.expectRefresh(), now)
 		if r != ReasonNone {
 			return nil, unauthorized(r, nil)
 		}
@@ -84,7 +85,7 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 		case err != nil:
 			return nil, unavailable(ReasonStoreError, err)
 		}
-		s.sub, s.refresh, s.refreshMaxAge = rs.Subject, next, a.cfg.RefreshTTL
+		s.sub, s.sid, s.refresh, s.refreshMaxAge = rs.Subject, rs.Family, next, a.cfg.RefreshTTL
 		reason = ReasonRotated
 		if s.sub == "" {
 			// A store bug or a tampered record: never hand "" to Lookup, where an
@@ -97,7 +98,19 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	if d != nil {
 		return keepSuccessor(s, d), d
 	}
-	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.rolesOf(u), now, a.cfg.AccessTTL)
+	if a.bursts != nil {
+		old := hashToken(token)
+		if tok, exp, ok := a.bursts.get(old, s.refresh, now); ok {
+			s.user, s.access, s.accessMaxAge = u, tok, exp.Sub(now)
+			return s, nil // the same burst: the token minted a moment ago
+		}
+		defer func() {
+			if s.access != "" {
+				a.bursts.put(old, burstEntry{next: s.refresh, access: s.access, exp: now.Add(s.accessMaxAge), until: now.Add(a.cfg.GraceWindow)}, now)
+			}
+		}()
+	}
+	tok, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, s.sub, a.sidFor(s.sid), a.rolesOf(u), now, a.cfg.AccessTTL)
 	if err != nil {
 		d := internal(ReasonNone, err)
 		return keepSuccessor(s, d), d
@@ -121,9 +134,26 @@ func keepSuccessor[U any](s *session[U], d *denial) *session[U] {
 	return &session[U]{refresh: s.refresh, refreshMaxAge: s.refreshMaxAge}
 }
 
-// expect returns the claim checks from the config.
+// sidFor is the sid claim for a session of family: only a revocable guard writes
+// one (a store without SessionStates could not answer for it).
+func (a *Authenticator[U]) sidFor(family string) string {
+	if a.states == nil {
+		return ""
+	}
+	return family
+}
+
+// expect returns the claim checks of an access token from the config: a token that
+// claims to live longer than AccessTTL (+ Leeway) was not minted under this config.
 func (a *Authenticator[U]) expect() expectations {
-	return expectations{iss: a.cfg.Issuer, aud: a.cfg.Audience, leeway: a.cfg.Leeway}
+	return expectations{iss: a.cfg.Issuer, aud: a.cfg.Audience, leeway: a.cfg.Leeway, maxLife: a.cfg.AccessTTL}
+}
+
+// expectRefresh is expect for a stateless refresh token, capped by RefreshTTL.
+func (a *Authenticator[U]) expectRefresh() expectations {
+	e := a.expect()
+	e.maxLife = a.cfg.RefreshTTL
+	return e
 }
 
 // successor derives the token that replaces old: HMAC-SHA256 under a key only the

@@ -238,9 +238,9 @@ func newFuzzWorld(t testing.TB) *fuzzWorld {
 		subs = append(subs, fmt.Sprintf("u%d", m))
 	}
 	for _, sub := range subs {
-		w.tokens[sub], _, _ = mint(ks.access, testIssuer, testAudience, sub, nil, now, time.Minute)
-		w.expired[sub], _, _ = mint(ks.access, testIssuer, testAudience, sub, nil, now.Add(-time.Hour), time.Minute)
-		w.refreshTokens[sub], _, _ = mint(ks.refresh, testIssuer, testAudience, sub, nil, now, time.Hour)
+		w.tokens[sub], _, _ = mint(ks.access, testIssuer, testAudience, sub, "", nil, now, time.Minute)
+		w.expired[sub], _, _ = mint(ks.access, testIssuer, testAudience, sub, "", nil, now.Add(-time.Hour), time.Minute)
+		w.refreshTokens[sub], _, _ = mint(ks.refresh, testIssuer, testAudience, sub, "", nil, now, time.Hour)
 	}
 	return w
 }

@@ -32,13 +32,10 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 	}
 	ks := a.keys.Load()
 	now := a.now()
-	access, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, subject, a.rolesOf(u), now, a.cfg.AccessTTL)
-	if err != nil {
-		return internal(ReasonNone, err)
-	}
-	s := &session[U]{sub: subject, user: u, access: access, accessMaxAge: exp.Sub(now), refreshMaxAge: a.cfg.RefreshTTL}
+	s := &session[U]{sub: subject, user: u, refreshMaxAge: a.cfg.RefreshTTL}
 	if a.cfg.Store == nil {
-		if s.refresh, _, err = mint(ks.refresh, a.cfg.Issuer, a.cfg.Audience, subject, nil, now, a.cfg.RefreshTTL); err != nil {
+		var err error
+		if s.refresh, _, err = mint(ks.refresh, a.cfg.Issuer, a.cfg.Audience, subject, "", nil, now, a.cfg.RefreshTTL); err != nil {
 			return internal(ReasonNone, err)
 		}
 	} else {
@@ -49,14 +46,19 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 				return d
 			}
 		}
-		s.refresh = randomString(32)
-		rs := RefreshSession{Family: randomString(16), Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
+		s.refresh, s.sid = randomString(32), randomString(16)
+		rs := RefreshSession{Family: s.sid, Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
 		if err := a.cfg.Store.Issue(ctx, hashToken(s.refresh), rs); err != nil {
 			d := unavailable(ReasonStoreError, err)
 			a.record(ctx, "", d)
 			return d
 		}
 	}
+	access, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, subject, a.sidFor(s.sid), a.rolesOf(u), now, a.cfg.AccessTTL)
+	if err != nil {
+		return internal(ReasonNone, err)
+	}
+	s.access, s.accessMaxAge = access, exp.Sub(now)
 	a.setSession(w, s)
 	a.emit(ctx, Event{Kind: EventLogin, Subject: subject})
 	return nil
@@ -98,7 +100,10 @@ func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error
 }
 
 // Logout clears both cookies and, with a Store, revokes the refresh token's whole
-// family. Without a store the refresh token stays valid until it expires (it is
+// family. It never starts a session: on a guarded route whose guard refreshed an
+// expired access token for this very request, the cookies the guard set are taken
+// back out of the response (SECURITY.md case 42); a Public logout route avoids even
+// that refresh, and is what we recommend. Without a store the refresh token stays valid until it expires (it is
 // stateless); the access token always does, which is why AccessTTL is short. A
 // store error is returned (wrapping ErrUnavailable) after the cookies are cleared.
 // Like Login it refuses safe methods: a cross-site link must not end a session.
@@ -108,6 +113,13 @@ func (a *Authenticator[U]) Logout(w http.ResponseWriter, r *http.Request) error 
 		return d
 	}
 	j := readCookies(r.Header["Cookie"], a.accessName, a.refreshName)
+	if refreshedIn(ctx) {
+		// The guard of a Required or Optional logout route refreshed an expired
+		// access token before this ran: withdraw those cookies, so the response
+		// carries only the clearing ones. The family revoked below is the one the
+		// guard rotated, so the successor it made is dead too.
+		a.withdrawSession(w)
+	}
 	a.clearCookies(w)
 	if a.cfg.Store != nil && opaqueOK(j.refresh) && !j.duplicate {
 		if err := a.cfg.Store.RevokeFamily(ctx, hashToken(j.refresh)); err != nil {

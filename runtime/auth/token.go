@@ -163,13 +163,15 @@ type payload struct {
 	Exp   int64    `json:"exp"`
 	Iat   int64    `json:"iat"`
 	Jti   string   `json:"jti"`
+	Sid   string   `json:"sid,omitempty"` // the session (refresh family) it belongs to
 	Roles []string `json:"roles,omitempty"`
 }
 
-// mint signs a token for sub valid for ttl from now.
-func mint(s *signer, iss, aud, sub string, roles []string, now time.Time, ttl time.Duration) (string, time.Time, error) {
+// mint signs a token for sub in session sid ("" without a store) valid for ttl
+// from now.
+func mint(s *signer, iss, aud, sub, sid string, roles []string, now time.Time, ttl time.Duration) (string, time.Time, error) {
 	exp := now.Add(ttl).Truncate(time.Second)
-	b, err := json.Marshal(payload{Iss: iss, Sub: sub, Aud: aud, Exp: exp.Unix(), Iat: now.Unix(), Jti: randomString(16), Roles: roles})
+	b, err := json.Marshal(payload{Iss: iss, Sub: sub, Aud: aud, Exp: exp.Unix(), Iat: now.Unix(), Jti: randomString(16), Sid: sid, Roles: roles})
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("auth: encode claims: %w", err)
 	}
@@ -180,6 +182,7 @@ func mint(s *signer, iss, aud, sub string, roles []string, now time.Time, ttl ti
 // verified is what a valid token says. It is what the cache keeps.
 type verified struct {
 	sub       string
+	sid       string // session id, "" for tokens of a stateless guard
 	roles     []string
 	notBefore time.Time // max(iat, nbf) - leeway
 	deadline  time.Time // exp + leeway: valid strictly before it
@@ -194,6 +197,20 @@ func (v *verified) validAt(now time.Time) bool {
 type expectations struct {
 	iss, aud string
 	leeway   time.Duration
+	// maxLife caps exp - iat (plus leeway, rounded up to whole seconds as NumericDates
+	// are): the configured lifetime, not the one a token claims, bounds how long it
+	// works (SECURITY.md case 43). Zero means no cap (only tests build that).
+	maxLife time.Duration
+}
+
+// lifetimeOK reports whether a token issued at iat and expiring at exp (Unix
+// seconds) lives no longer than the cap allows.
+func (e expectations) lifetimeOK(iat, exp int64) bool {
+	if e.maxLife <= 0 {
+		return true
+	}
+	limit := int64((e.maxLife + e.leeway + time.Second - 1) / time.Second)
+	return exp-iat <= limit
 }
 
 // verifyToken checks tok against verifiers, in this order: size, shape, exact
@@ -256,9 +273,12 @@ func verifyToken(tok string, verifiers []*signer, want expectations, now time.Ti
 		return nil, ReasonWrongAudience
 	case !c.has(claimExp) || !c.has(claimIat) || !c.has(claimSub) || c.sub == "":
 		return nil, ReasonBadClaims
+	case !want.lifetimeOK(c.iat, c.exp):
+		return nil, ReasonLifetime
 	}
 	v := &verified{
 		sub:       c.sub,
+		sid:       c.sid,
 		roles:     c.roles,
 		deadline:  time.Unix(c.exp, 0).Add(want.leeway),
 		notBefore: time.Unix(max(c.iat, c.nbf), 0).Add(-want.leeway),

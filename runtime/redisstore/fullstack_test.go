@@ -101,6 +101,7 @@ func newCluster(t *testing.T, storeTimeout time.Duration) *cluster {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { a.Close() })
 		mux := http.NewServeMux()
 		mux.Handle("GET /me", a.Wrap(auth.Route{Method: "GET", Pattern: "/me", OperationID: "me", Auth: auth.Required},
 			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -307,6 +308,13 @@ func TestRedisOutage(t *testing.T) {
 	stale := c.login(t, 0)
 	c.clock.Advance(auth.DefaultAccessTTL + time.Minute)
 	fresh := c.login(t, 1) // its access token is valid now
+	// Both instances learn that fresh's session is live: a valid access token needs
+	// no store within the session cache lifetime, and only then.
+	for i := range c.urls {
+		if r := c.get(t, i, fresh); r.status != http.StatusOK {
+			t.Fatalf("fresh session on instance %d: %d", i, r.status)
+		}
+	}
 
 	// Traffic runs while Redis dies: each answer is 200 or 503, never 401 (the
 	// session is fine) and never anything else.
@@ -348,9 +356,17 @@ func TestRedisOutage(t *testing.T) {
 		if r.took > outageTimeout+time.Second {
 			t.Fatalf("503 on instance %d took %v with store Timeout %v", i, r.took, outageTimeout)
 		}
-		// A valid access token needs no store.
+		// A valid access token whose session state is cached needs no store.
 		if r := c.get(t, i, fresh); r.status != http.StatusOK {
 			t.Fatalf("valid access token on instance %d with Redis down: %d, want 200", i, r.status)
+		}
+	}
+	// Past the session cache lifetime the state must be asked for again: with the
+	// store down that is 503 (a revocation could have been missed), not a pass.
+	c.clock.Advance(auth.DefaultSessionCacheTTL)
+	for i := range c.urls {
+		if r := c.get(t, i, fresh); r.status != http.StatusServiceUnavailable || r.cleared {
+			t.Fatalf("access token past the session cache lifetime with Redis down on instance %d: %d (cleared %v), want 503", i, r.status, r.cleared)
 		}
 	}
 

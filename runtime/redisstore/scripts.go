@@ -6,6 +6,10 @@ import "github.com/redis/go-redis/v9"
 //
 //	P rt:<hex sha256>  hash  f=family s=subject e=expiry ms [r=rotated-at ms n=next hex]
 //	P rf:<family>      hash  e=latest expiry of any token ms [v=1 once revoked]
+//	P us:<subject>     set   the subject's families, for RevokeSubject
+//	P rc:<family>      list  the family's token hashes, oldest first; at most
+//	                         auth.KeptAncestors+1: older token keys are deleted
+//	P revoked          pub/sub channel: the id of every family revoked
 //
 // Every key carries PEXPIREAT of its expiry, so Redis removes it when its token (or the
 // family's last token) dies and nothing piles up. A family key must exist for its
@@ -16,8 +20,9 @@ import "github.com/redis/go-redis/v9"
 // read Redis' clock, so every instance judges expiry and grace the same way.
 
 // issueScript records the first token of a family.
-// KEYS[1] token key, KEYS[2] family key; ARGV family, subject, expiry ms.
-// Returns 1, or 0 when the token key already exists.
+// KEYS[1] token key, KEYS[2] family key, KEYS[3] subject key, KEYS[4] chain key;
+// ARGV family, subject, expiry ms, token hex. Returns 1, or 0 when the token key
+// already exists.
 var issueScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'f', ARGV[1], 's', ARGV[2], 'e', ARGV[3])
@@ -27,6 +32,12 @@ if tonumber(ARGV[3]) > fe then
   redis.call('HSET', KEYS[2], 'e', ARGV[3])
   redis.call('PEXPIREAT', KEYS[2], ARGV[3])
 end
+redis.call('SADD', KEYS[3], ARGV[1])
+local st = redis.call('PTTL', KEYS[3])
+if st >= 0 and st < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[3], ARGV[3]) end
+if st == -1 then redis.call('PEXPIREAT', KEYS[3], ARGV[3]) end
+redis.call('RPUSH', KEYS[4], ARGV[4])
+redis.call('PEXPIREAT', KEYS[4], redis.call('HGET', KEYS[2], 'e'))
 return 1
 `)
 
@@ -39,7 +50,8 @@ const (
 
 // rotateScript is the atomic check-and-set at the heart of rotation.
 // KEYS[1] old token key, KEYS[2] next token key.
-// ARGV family key prefix, next hex, now ms, grace ms, next expiry ms.
+// ARGV family key prefix, next hex, now ms, grace ms, next expiry ms, channel,
+// chain key prefix, token key prefix, chain length kept.
 // Returns {rotUnknown}, or {rotOK or rotReused, family, subject, expiry ms} of the
 // old token.
 var rotateScript = redis.NewScript(`
@@ -54,6 +66,7 @@ if t[4] then
     return {1, t[1], t[2], t[3]}
   end
   redis.call('HSET', fk, 'v', '1')
+  redis.call('PUBLISH', ARGV[6], t[1])
   return {2, t[1], t[2], t[3]}
 end
 redis.call('HSET', KEYS[1], 'r', ARGV[3], 'n', ARGV[2])
@@ -64,17 +77,43 @@ if tonumber(ARGV[5]) > tonumber(fam[1]) then
   redis.call('HSET', fk, 'e', ARGV[5])
   redis.call('PEXPIREAT', fk, ARGV[5])
 end
+local ck = ARGV[7] .. t[1]
+redis.call('RPUSH', ck, ARGV[2])
+while redis.call('LLEN', ck) > tonumber(ARGV[9]) do
+  redis.call('DEL', ARGV[8] .. redis.call('LPOP', ck))
+end
+redis.call('PEXPIREAT', ck, redis.call('HGET', fk, 'e'))
 return {1, t[1], t[2], t[3]}
 `)
 
 // revokeScript marks the family of a token revoked; the marker keeps the family
 // key's expiry, which outlives every token of the family.
-// KEYS[1] token key; ARGV family key prefix. Returns 1 if a family was found.
+// KEYS[1] token key; ARGV family key prefix, channel. Returns 1 if a family was
+// found. Every revocation is published on the channel, atomically with it.
 var revokeScript = redis.NewScript(`
 local f = redis.call('HGET', KEYS[1], 'f')
 if not f then return 0 end
 local fk = ARGV[1] .. f
 if redis.call('EXISTS', fk) == 0 then return 0 end
 redis.call('HSET', fk, 'v', '1')
+redis.call('PUBLISH', ARGV[2], f)
 return 1
+`)
+
+// revokeSubjectScript revokes every family of a subject and forgets the ones that
+// have expired. KEYS[1] subject key; ARGV family key prefix, channel. Returns how
+// many families it revoked.
+var revokeSubjectScript = redis.NewScript(`
+local n = 0
+for _, f in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local fk = ARGV[1] .. f
+  if redis.call('EXISTS', fk) == 0 then
+    redis.call('SREM', KEYS[1], f)
+  elseif not redis.call('HGET', fk, 'v') then
+    redis.call('HSET', fk, 'v', '1')
+    redis.call('PUBLISH', ARGV[2], f)
+    n = n + 1
+  end
+end
+return n
 `)

@@ -14,9 +14,25 @@
 // matters. Under a maxmemory policy that evicts, an evicted family marker makes its
 // tokens unusable (fail closed), never revives a revoked family.
 //
-// On Redis Cluster, use a KeyPrefix with a hash tag, such as "{specgate}:", so
-// that the keys one script touches share a slot (the Rotate script derives the
-// family key from the token it reads; this has not been tested on a cluster).
+// The Store also implements auth.SessionStates: every revocation (logout, reuse,
+// RevokeSubject) is PUBLISHed on the channel "<KeyPrefix>revoked" by the script that
+// makes it, and every Authenticator on the store subscribes to it, so a logout on
+// one instance is refused on the others within milliseconds; with the channel down,
+// within the guard's session cache lifetime (1s by default).
+//
+// On Redis Cluster (a redis.ClusterClient), use a KeyPrefix with a hash tag, such
+// as "{specgate}:": the scripts derive family, chain and subject keys from what they
+// read, so every key of one prefix must share a slot. One prefix therefore lives on
+// one master (its replicas). Tested on 3 masters (TestStoreCluster*). What a master
+// loss costs: sessions under its prefix fail closed (503, never a pass) until it or
+// a promoted replica answers; without persistence or replicas they are gone and
+// their users sign in again; prefixes on other masters carry on, provided the
+// cluster runs with cluster-require-full-coverage no (else Redis refuses every
+// write while any slot is uncovered). With replicas, replication is asynchronous:
+// a rotation acknowledged just before a failover can be lost (the client's next
+// refresh is unknown: sign in again), and so can a revocation (the guard's cache
+// and the pub/sub message still end the session on every instance that heard it).
+// Pub/sub messages reach every node of the cluster.
 package redisstore
 
 import (
@@ -61,10 +77,16 @@ type Store struct {
 	client    redis.UniversalClient
 	tokenKey  string // prefix of token keys
 	familyKey string // prefix of family keys
+	userKey   string // prefix of subject keys
+	chainKey  string // prefix of a family's list of token hashes
+	channel   string // pub/sub channel of revoked families
 	timeout   time.Duration
 }
 
-var _ auth.RefreshStore = (*Store)(nil)
+var (
+	_ auth.RefreshStore  = (*Store)(nil)
+	_ auth.SessionStates = (*Store)(nil)
+)
 
 // New returns a Store that keeps its keys in client. The client is the caller's:
 // the Store never closes it, and go-redis reconnects on its own after an outage.
@@ -79,6 +101,9 @@ func New(client redis.UniversalClient, opts Options) *Store {
 		client:    client,
 		tokenKey:  opts.KeyPrefix + "rt:",
 		familyKey: opts.KeyPrefix + "rf:",
+		userKey:   opts.KeyPrefix + "us:",
+		chainKey:  opts.KeyPrefix + "rc:",
+		channel:   opts.KeyPrefix + "revoked",
 		timeout:   opts.Timeout,
 	}
 }
@@ -91,8 +116,8 @@ func (s *Store) Issue(ctx context.Context, token auth.TokenHash, sess auth.Refre
 	exp := strconv.FormatInt(sess.ExpiresAt.UnixMilli(), 10)
 	n, err := bounded(ctx, s.timeout, func(ctx context.Context) (int64, error) {
 		return issueScript.Run(ctx, s.client,
-			[]string{s.key(token), s.familyKey + sess.Family},
-			sess.Family, sess.Subject, exp).Int64()
+			[]string{s.key(token), s.familyKey + sess.Family, s.userKey + sess.Subject, s.chainKey + sess.Family},
+			sess.Family, sess.Subject, exp, hex.EncodeToString(token[:])).Int64()
 	})
 	if err != nil {
 		return fmt.Errorf("redisstore: issue: %w", err)
@@ -114,7 +139,8 @@ func (s *Store) Rotate(ctx context.Context, old, next auth.TokenHash, now time.T
 		return rotateScript.Run(ctx, s.client,
 			[]string{s.key(old), s.key(next)},
 			s.familyKey, hex.EncodeToString(next[:]),
-			now.UnixMilli(), grace.Milliseconds(), nextExpiresAt.UnixMilli()).Slice()
+			now.UnixMilli(), grace.Milliseconds(), nextExpiresAt.UnixMilli(), s.channel,
+			s.chainKey, s.tokenKey, auth.KeptAncestors+1).Slice()
 	})
 	if err != nil {
 		return auth.RefreshSession{}, fmt.Errorf("redisstore: rotate: %w", err)
@@ -152,7 +178,7 @@ func parseRotate(reply []any) (auth.RefreshSession, error) {
 // expire, refused; revoking an unknown token is not an error.
 func (s *Store) RevokeFamily(ctx context.Context, token auth.TokenHash) error {
 	_, err := bounded(ctx, s.timeout, func(ctx context.Context) (int64, error) {
-		return revokeScript.Run(ctx, s.client, []string{s.key(token)}, s.familyKey).Int64()
+		return revokeScript.Run(ctx, s.client, []string{s.key(token)}, s.familyKey, s.channel).Int64()
 	})
 	if err != nil {
 		return fmt.Errorf("redisstore: revoke family: %w", err)

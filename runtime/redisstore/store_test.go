@@ -68,11 +68,13 @@ func TestStoreKeys(t *testing.T) {
 	}
 	tokenKey := regexp.MustCompile(`^app:rt:[0-9a-f]{64}$`)
 	familyKey := regexp.MustCompile(`^app:rf:(fam|other)$`)
-	if len(keys) != 5 { // a, b, c, two families
-		t.Fatalf("keys = %q, want 3 tokens and 2 families", keys)
+	subjectKey := regexp.MustCompile(`^app:us:(alice|bob)$`)
+	chainKey := regexp.MustCompile(`^app:rc:(fam|other)$`)
+	if len(keys) != 9 { // a, b, c, two families, two subjects, two chains
+		t.Fatalf("keys = %q, want 3 tokens, 2 families, 2 subjects and 2 chains", keys)
 	}
 	for _, k := range keys {
-		if !tokenKey.MatchString(k) && !familyKey.MatchString(k) {
+		if !tokenKey.MatchString(k) && !familyKey.MatchString(k) && !subjectKey.MatchString(k) && !chainKey.MatchString(k) {
 			t.Errorf("unexpected key %q", k)
 		}
 		ttl, err := client.PTTL(ctx, k).Result()

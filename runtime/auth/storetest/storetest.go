@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) auth.RefreshStore) {
 		{"GraceDifferentSuccessor", testGraceDifferentSuccessor},
 		{"ReplayAfterGrace", testReplayAfterGrace},
 		{"ReplayOfOldAncestor", testReplayOfOldAncestor},
+		{"ReplayOfKeptAncestor", testReplayOfKeptAncestor},
 		{"RevokeFamily", testRevokeFamily},
 		{"RevokeUnknown", testRevokeUnknown},
 		{"FamiliesAreIndependent", testFamiliesAreIndependent},
@@ -58,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) auth.RefreshStore) {
 		{"ConcurrentSameSuccessor", testConcurrentSameSuccessor},
 		{"ConcurrentDifferentSuccessors", testConcurrentDifferentSuccessors},
 		{"ContextCanceled", testContextCanceled},
+		{"SessionStates", testSessionStates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,6 +217,23 @@ func testReplayOfOldAncestor(t *testing.T, s auth.RefreshStore) {
 	f.wantErr("ancestor replay", err, auth.ErrRefreshReused)
 	_, err = f.rotate(d, Hash(t), 4*time.Minute)
 	f.wantErr("tip after reuse", err, auth.ErrRefreshUnknown)
+}
+
+// testReplayOfKeptAncestor: the oldest token a store must still recognise, after
+// auth.KeptAncestors rotations, is reuse (stores may forget older ones).
+func testReplayOfKeptAncestor(t *testing.T, s auth.RefreshStore) {
+	f := newFixture(t, s)
+	first := f.issue("fam", time.Hour)
+	cur := first
+	for i := range auth.KeptAncestors {
+		next := Hash(t)
+		f.mustRotate(cur, next, time.Duration(i)*time.Minute)
+		cur = next
+	}
+	_, err := f.rotate(first, Hash(t), time.Hour-time.Minute)
+	f.wantErr("replay of the oldest kept ancestor", err, auth.ErrRefreshReused)
+	_, err = f.rotate(cur, Hash(t), time.Hour-time.Minute)
+	f.wantErr("live token after reuse", err, auth.ErrRefreshUnknown)
 }
 
 func testRevokeFamily(t *testing.T, s auth.RefreshStore) {
