@@ -55,6 +55,11 @@ func Render(doc *Document, table *Table, cfg Config) (files []File, diags []Diag
 			files, err = nil, fmt.Errorf("%w: oapi-codegen panicked: %v", ErrRender, r)
 		}
 	}()
+	// Constructs no Go type can carry are the document's errors, found
+	// before compat and oapi-codegen walk (and would loop on) them.
+	if ds := checkSchemaGraph(doc); HasErrors(ds) {
+		return nil, ds, ErrFindings
+	}
 	api, handlers, diags, err := renderAPI(doc, table, cfg)
 	if err != nil {
 		return nil, diags, err
