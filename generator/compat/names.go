@@ -82,12 +82,15 @@ func (p *prep) fixTypeNames() {
 		{"headers", "Header", func() []string { return sortedKeys(c.Headers) }, func(o, n string) { c.Headers[n] = c.Headers[o]; delete(c.Headers, o) }},
 	}
 	used := map[string]bool{}
+	claimed := map[string]bool{}
+	for n := range p.reserved {
+		used[n], claimed[n] = true, true
+	}
 	for _, sec := range sections {
 		for _, k := range sec.keys() {
 			used[p.goTypeName(sec.name, k)] = true
 		}
 	}
-	claimed := map[string]bool{}
 	renames := map[string]string{} // old ref -> new ref
 	for _, sec := range sections {
 		for _, k := range sec.keys() {
@@ -105,7 +108,7 @@ func (p *prep) fixTypeNames() {
 			claimed[codegen.SchemaNameToTypeName(newKey)] = true
 			sec.rename(k, newKey)
 			renames["#/components/"+sec.name+"/"+escape(k)] = "#/components/" + sec.name + "/" + escape(newKey)
-			p.warn(p.componentOrigin(sec.name, newKey), CodeRenamedType, "components/%s/%s has Go type name %s like another component; generated as %s", sec.name, k, goName, codegen.SchemaNameToTypeName(newKey))
+			p.warn(p.componentOrigin(sec.name, newKey), CodeRenamedType, "components/%s/%s has Go type name %s like another component or a generated declaration; generated as %s", sec.name, k, goName, codegen.SchemaNameToTypeName(newKey))
 		}
 	}
 	if len(renames) == 0 {

@@ -48,6 +48,9 @@ func sanitizeKey(s string) string {
 // takenNames is the fold of every component name that becomes a Go type.
 func (p *prep) takenNames() map[string]bool {
 	taken := map[string]bool{}
+	for n := range p.reserved {
+		taken[foldName(n)] = true
+	}
 	c := p.doc.Components
 	if c == nil {
 		return taken
