@@ -83,10 +83,12 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	// shares its document walk with the passes after it (see collect).
 	p.fixPathItemAliases()
 	p.fixPaths()
+	p.fixNullMedia()
 	p.normalize()
 	p.hoistForeignRefs()
 	p.fixWebhooks()
 	p.fixText()
+	p.fixHeaderNames()
 	p.fixEnums()
 	p.dedupeUnions()
 	p.hoistResponseSchemas()
