@@ -53,6 +53,7 @@ func Render(doc *Document, table *Table, cfg Config) (files []File, diags []Diag
 	defer func() {
 		if r := recover(); r != nil {
 			files, err = nil, fmt.Errorf("%w: oapi-codegen panicked: %v", ErrRender, r)
+			diags = append(diags, codegenDiag(doc, fmt.Sprintf("oapi-codegen panicked: %v", r))...)
 		}
 	}()
 	// Constructs no Go type can carry are the document's errors, found
@@ -113,7 +114,7 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	}
 	out, err := codegen.Generate(doc.T, opts)
 	if err != nil {
-		return nil, nil, diags, fmt.Errorf("%w: oapi-codegen: %w", ErrRender, err)
+		return nil, nil, append(diags, codegenDiag(doc, "oapi-codegen: "+err.Error())...), fmt.Errorf("%w: oapi-codegen: %w", ErrRender, err)
 	}
 	// oapi-codegen renamed each operationId to its Go method name in place; read
 	// the names back so routes.gen.go calls exactly the wrapper methods it made.

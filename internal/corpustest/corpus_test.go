@@ -347,11 +347,16 @@ replace github.com/specgate/specgate => %s
 	}
 }
 
-var diagLine = regexp.MustCompile(`^(?:\./)?(p\d+)/[^:]+:\d+:\d+: (.*)$`)
+var (
+	diagLine = regexp.MustCompile(`^(?:vet: )?(?:\./)?(p\d+)/[^:]+:\d+:\d+: (.*)$`)
+	pkgLine  = regexp.MustCompile(`^# corpus/(p\d+)$`)
+)
 
 // goTool runs `go <verb> ./...` in mod and maps each package to its first
-// error line. Output that names no package fails the test: it would hide
-// a broken setup.
+// error line: a line naming a file of the package (go build's and go vet's
+// own `vet: ` lines), or else the first line under the package's `# corpus/p…`
+// header. Output that names no package fails the test: it would hide a
+// broken setup.
 func goTool(t *testing.T, mod string, args ...string) map[string]string {
 	t.Helper()
 	cmd := exec.Command("go", args...)
@@ -360,13 +365,29 @@ func goTool(t *testing.T, mod string, args ...string) map[string]string {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	errs := map[string]string{}
+	under := map[string]string{} // package -> first line under its header
+	current := ""
 	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		if m := diagLine.FindStringSubmatch(sc.Text()); m != nil {
+		line := sc.Text()
+		if m := pkgLine.FindStringSubmatch(line); m != nil {
+			current = m[1]
+			continue
+		}
+		if m := diagLine.FindStringSubmatch(line); m != nil {
 			if _, ok := errs[m[1]]; !ok {
 				errs[m[1]] = m[2]
 			}
+			continue
+		}
+		if _, ok := under[current]; current != "" && !ok && strings.TrimSpace(line) != "" {
+			under[current] = line
+		}
+	}
+	for p, line := range under {
+		if _, ok := errs[p]; !ok {
+			errs[p] = line
 		}
 	}
 	if err != nil && len(errs) == 0 {
