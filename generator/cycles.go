@@ -18,7 +18,15 @@ const (
 	// through others: allOf merges members into one Go struct, so the merge
 	// (specgate's and oapi-codegen's) would never end.
 	CodeSchemaCycle = "schema-cycle"
+	// CodeSchemaTooDeep is an inline schema nested deeper than
+	// maxInlineDepth: each level is one more nested Go type literal, and
+	// gofmt (go/parser) refuses source nested about a thousand deep.
+	CodeSchemaTooDeep = "schema-too-deep"
 )
+
+// maxInlineDepth bounds inline schema nesting (a $ref starts again at 0);
+// real documents nest a few dozen levels at most.
+const maxInlineDepth = 256
 
 // schemaGraph walks every schema of a document once (a visited set on the
 // reference and on the value: the document graph may have any cycle).
@@ -39,6 +47,7 @@ func checkSchemaGraph(doc *Document) []Diagnostic {
 	g.walkDoc(doc.T)
 	g.refCycles()
 	g.allOfCycles()
+	g.tooDeep()
 	return g.diags
 }
 
@@ -133,6 +142,45 @@ func (g *schemaGraph) allOfCycles() {
 	for _, ref := range g.refs {
 		if v := ref.Value; v != nil && colour[v] == white {
 			visit(v)
+		}
+	}
+}
+
+// tooDeep reports each inline schema more than maxInlineDepth levels below
+// the nearest $ref or named schema, once per chain (the walk stops there).
+func (g *schemaGraph) tooDeep() {
+	type item struct {
+		ref   *openapi3.SchemaRef
+		depth int
+	}
+	done := map[*openapi3.Schema]bool{}
+	for _, root := range g.refs {
+		stack := []item{{root, 0}}
+		for len(stack) > 0 {
+			it := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			v := it.ref.Value
+			if v == nil || done[v] {
+				continue
+			}
+			done[v] = true
+			if it.depth > maxInlineDepth {
+				g.errorf(schemaRefOrigin(it.ref), CodeSchemaTooDeep, "inline schema nested %d levels deep (more than %d): each level is a nested Go type; move a level to components/schemas and $ref it", it.depth, maxInlineDepth)
+				continue
+			}
+			var kids []*openapi3.SchemaRef
+			for _, k := range sortedKeys(v.Properties) {
+				kids = append(kids, v.Properties[k])
+			}
+			kids = append(kids, v.Items, v.AdditionalProperties.Schema)
+			kids = append(kids, v.AllOf...)
+			kids = append(kids, v.OneOf...)
+			kids = append(kids, v.AnyOf...)
+			for _, k := range kids {
+				if k != nil && k.Ref == "" {
+					stack = append(stack, item{k, it.depth + 1})
+				}
+			}
 		}
 	}
 }

@@ -85,14 +85,18 @@ func FuzzGenerateShapes(f *testing.F) {
 		if err == nil {
 			return
 		}
+		doc := shapeDoc(data)
+		if len(doc) > 2000 {
+			doc = doc[:2000] + "..."
+		}
 		if strings.Contains(err.Error(), "panicked") {
-			t.Fatalf("panic: %v\n%s", err, shapeDoc(data))
+			t.Fatalf("panic: %v\n%s", err, doc)
 		}
 		for _, d := range res.Diagnostics {
 			if d.Severity == generator.Error && d.File != "" && d.Line > 0 {
 				return
 			}
 		}
-		t.Fatalf("error without a positioned diagnostic: %v\n%s", err, shapeDoc(data))
+		t.Fatalf("error without a positioned diagnostic: %v\n%s", err, doc)
 	})
 }
