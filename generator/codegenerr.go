@@ -18,6 +18,9 @@ var (
 	componentToken = regexp.MustCompile(`components/(schemas|parameters|responses|requestBodies|headers)/([^\s/'"():,]+)`)
 	// quotedToken is anything a message quotes: 'x', "x" or (x).
 	quotedToken = regexp.MustCompile(`'([^']+)'|"([^"]+)"|\(([^()\s]+)\)`)
+	// schemaWord is a schema oapi-codegen names without quotes: "error
+	// converting Schema S2 to Go type".
+	schemaWord = regexp.MustCompile(`\b[Ss]chema ([^\s:'"()]+)`)
 	// opToken is an operation as oapi-codegen names it: GET//a/{id} (method,
 	// slash, path) or GET path "/a/{id}".
 	opToken = regexp.MustCompile(`\b(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)(?:/| path ")(/[^\s:"]*)`)
@@ -55,6 +58,9 @@ func locateCodegenError(doc *Document, msg string) (Position, bool) {
 	}
 	for _, m := range componentToken.FindAllStringSubmatch(msg, -1) {
 		tokens = append(tokens, "components/"+m[1]+"/"+unescapePointer(m[2]))
+	}
+	for _, m := range schemaWord.FindAllStringSubmatch(msg, -1) {
+		tokens = append(tokens, "components/schemas/"+m[1])
 	}
 	for _, m := range quotedToken.FindAllStringSubmatch(msg, -1) {
 		tokens = append(tokens, m[1]+m[2]+m[3])
