@@ -44,3 +44,17 @@ const Single = 1
 		t.Errorf("declaredNames = %q, want %q", got, want)
 	}
 }
+
+// The probe takes the routes template's branches: its names include the
+// exported API of routes.gen.go and the adapter helpers.
+func TestRoutesNames(t *testing.T) {
+	names, err := routesNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Routes", "RegisterRoutes", "RegisterRoutesWithOptions", "specgateDispatch"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("routesNames() = %q, missing %s", names, want)
+		}
+	}
+}

@@ -62,17 +62,12 @@ func Render(doc *Document, table *Table, cfg Config) (files []File, diags []Diag
 		return nil, ds, ErrFindings
 	}
 	// One naming authority: routes.gen.go's package-level names are reserved
-	// against everything compat lets oapi-codegen declare. They do not depend
-	// on the handler names, so Build's Go names stand in for them here.
-	stand := make([]string, len(table.Routes))
-	for i, r := range table.Routes {
-		stand[i] = r.GoName
-	}
-	pre, err := renderRoutes(table, stand, cfg.Package)
+	// against everything compat lets oapi-codegen declare.
+	reserved, err := routesNames()
 	if err != nil {
 		return nil, nil, err
 	}
-	api, handlers, diags, err := renderAPI(doc, table, cfg, declaredNames(pre))
+	api, handlers, diags, err := renderAPI(doc, table, cfg, reserved)
 	if err != nil {
 		return nil, diags, err
 	}
