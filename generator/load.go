@@ -320,8 +320,20 @@ func classifyLoadError(path string, data []byte, err error, refDocs []sourceDoc)
 		line, col := syntaxPos(data)
 		return loadErr(path, line, col, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
 	}
+	// kin-openapi names a value it cannot decode by its JSON pointer.
+	if m := badDataPointer.FindStringSubmatch(msg); m != nil {
+		var keys []string
+		for _, k := range strings.Split(m[1], "/")[1:] {
+			keys = append(keys, strings.NewReplacer("~1", "/", "~0", "~").Replace(k))
+		}
+		if line, col, ok := newYAMLIndex(data).find(keys...); ok {
+			return loadErr(path, line, col, CodeLoadFailed, err)
+		}
+	}
 	return loadErr(path, 0, 0, CodeLoadFailed, err)
 }
+
+var badDataPointer = regexp.MustCompile(`bad data in "#(/[^"]*)"`)
 
 // syntaxPos places a syntax error whose message gives no line: at the first
 // byte that is not UTF-8 (the YAML parser refuses those without a mark), at

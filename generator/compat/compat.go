@@ -85,6 +85,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.fixPaths()
 	p.fixNullMedia()
 	p.normalize()
+	p.foldAllOfKeywords()
 	p.hoistForeignRefs()
 	p.fixWebhooks()
 	p.fixText()

@@ -102,7 +102,12 @@ func wideDocs(t *testing.T, root, dir string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list := strings.Fields(string(data))
+	var list []string // one path a line; a path may hold a space
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			list = append(list, line)
+		}
+	}
 	step := 1
 	if !*wide {
 		step = max(1, len(list)/wideSample)
