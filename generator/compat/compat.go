@@ -87,6 +87,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.normalize()
 	p.foldAllOfKeywords()
 	p.hoistForeignRefs()
+	p.fixAliasCycles()
 	p.fixWebhooks()
 	p.fixText()
 	p.fixHeaderNames()
