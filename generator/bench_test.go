@@ -89,7 +89,7 @@ func BenchmarkGenerate1000(b *testing.B) {
 }
 
 // BenchmarkGenerateCorpusLargest is BenchmarkGenerate1000 on the largest documents
-// of ../shared/corpus (fetched by its fetch.sh into $SPECGATE_CORPUS or
+// of the corpus (fetched by scripts/corpus/fetch.sh into $SPECGATE_CORPUS or
 // ~/.cache/specgate-corpus), with the from-security policy the corpus test uses.
 func BenchmarkGenerateCorpusLargest(b *testing.B) {
 	dir := os.Getenv("SPECGATE_CORPUS")
@@ -100,7 +100,7 @@ func BenchmarkGenerateCorpusLargest(b *testing.B) {
 	for _, name := range []string{"loket.nl.json", "github.com/ghes-3.1.json"} {
 		spec := filepath.Join(dir, "directory", "api", name)
 		if _, err := os.Stat(spec); err != nil {
-			b.Fatalf("%v: run ../shared/corpus/fetch.sh first", err)
+			b.Fatalf("%v: run scripts/corpus/fetch.sh first", err)
 		}
 		b.Run(filepath.Base(name), func(b *testing.B) {
 			cfg := generator.Config{Spec: spec, Output: b.TempDir(), Package: "api", Strict: true, Missing: generator.MissingFromSecurity}

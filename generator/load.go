@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -120,8 +121,13 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 			return nil, classifyLoadError(path, data, err, refDocs)
 		}
 	}
-	if !strings.HasPrefix(t.OpenAPI, "3.") {
-		return nil, loadErr(path, 1, 1, CodeLoadFailed, fmt.Errorf("not an OpenAPI 3 document (openapi: %q)", t.OpenAPI))
+	// "3" alone is a 3.x version too (kin-openapi reads it as 3.0).
+	if t.OpenAPI != "3" && !strings.HasPrefix(t.OpenAPI, "3.") {
+		line, col := 1, 1
+		if l, c, ok := newYAMLIndex(data).find("openapi"); ok {
+			line, col = l, c
+		}
+		return nil, loadErr(path, line, col, CodeLoadFailed, fmt.Errorf("not an OpenAPI 3 document (openapi: %q)", t.OpenAPI))
 	}
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
@@ -311,9 +317,45 @@ func classifyLoadError(path string, data []byte, err error, refDocs []sourceDoc)
 			col, _ := strconv.Atoi(m[2])
 			return loadErr(path, line, col, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
 		}
-		return loadErr(path, 0, 0, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
+		line, col := syntaxPos(data)
+		return loadErr(path, line, col, CodeYAMLSyntax, errors.New(yamlMessage(msg)))
+	}
+	// kin-openapi names a value it cannot decode by its JSON pointer.
+	if m := badDataPointer.FindStringSubmatch(msg); m != nil {
+		var keys []string
+		for _, k := range strings.Split(m[1], "/")[1:] {
+			keys = append(keys, strings.NewReplacer("~1", "/", "~0", "~").Replace(k))
+		}
+		if line, col, ok := newYAMLIndex(data).find(keys...); ok {
+			return loadErr(path, line, col, CodeLoadFailed, err)
+		}
 	}
 	return loadErr(path, 0, 0, CodeLoadFailed, err)
+}
+
+var badDataPointer = regexp.MustCompile(`bad data in "#(/[^"]*)"`)
+
+// syntaxPos places a syntax error whose message gives no line: at the first
+// byte that is not UTF-8 (the YAML parser refuses those without a mark), at
+// the mark of go.yaml.in/yaml/v4's own parse, or at the start of the file.
+func syntaxPos(data []byte) (line, col int) {
+	if !utf8.Valid(data) {
+		at := 0
+		for at < len(data) {
+			r, n := utf8.DecodeRune(data[at:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			at += n
+		}
+		line = 1 + bytes.Count(data[:at], []byte("\n"))
+		start := bytes.LastIndexByte(data[:at], '\n') + 1
+		return line, 1 + utf8.RuneCount(data[start:at])
+	}
+	if le := yamlv4Error(data); le != nil && le.Mark.Line > 0 {
+		return le.Mark.Line, le.Mark.Column
+	}
+	return 1, 1
 }
 
 // sourceDoc is a document the loader read, as written: the root or a $ref target.

@@ -55,21 +55,42 @@ const (
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,
 // in a deterministic order. It never fails: a construct it cannot type is
 // degraded (raw JSON, dropped parameter) and reported.
-func Prepare(doc *openapi3.T) []Warning {
+func Prepare(doc *openapi3.T) []Warning { return PrepareWith(doc, Options{}) }
+
+// Options tunes PrepareWith.
+type Options struct {
+	// Reserved are package-level Go names declared beside oapi-codegen's
+	// output (specgate's routes.gen.go): no component, hoisted schema or enum
+	// may take one. oapi-codegen's own fixed names are always reserved.
+	Reserved []string
+}
+
+// PrepareWith is Prepare with names reserved for other generated files.
+func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	if doc == nil {
 		return nil
 	}
-	p := &prep{doc: doc}
+	p := &prep{doc: doc, reserved: map[string]bool{}}
+	for _, n := range generatedIdents {
+		p.reserved[n] = true
+	}
+	for _, n := range opts.Reserved {
+		p.reserved[n] = true
+	}
 	// Order matters: names and refs first (later passes look components up
 	// by name), raw-JSON degradation last (it sees the final shapes). The
 	// path passes read no schemas, so normalize may follow them: it then
 	// shares its document walk with the passes after it (see collect).
 	p.fixPathItemAliases()
 	p.fixPaths()
+	p.fixNullMedia()
 	p.normalize()
+	p.foldAllOfKeywords()
 	p.hoistForeignRefs()
+	p.fixAliasCycles()
 	p.fixWebhooks()
 	p.fixText()
+	p.fixHeaderNames()
 	p.fixEnums()
 	p.dedupeUnions()
 	p.hoistResponseSchemas()
@@ -100,10 +121,11 @@ func Prepare(doc *openapi3.T) []Warning {
 
 // prep carries one Prepare run.
 type prep struct {
-	doc   *openapi3.T
-	warns []Warning
-	walk  *collector // cached document walk, see collect
-	ops   []opSite   // cached operations, see operations
+	doc      *openapi3.T
+	reserved map[string]bool // Go names no component may take, see Options
+	warns    []Warning
+	walk     *collector // cached document walk, see collect
+	ops      []opSite   // cached operations, see operations
 }
 
 // warn records a warning positioned at origin (nil allowed).

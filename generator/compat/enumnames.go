@@ -9,8 +9,9 @@ import (
 )
 
 // generatedIdents are package-level names oapi-codegen's std-http and strict
-// templates and specgate's routes.gen.go declare; an enum constant must not
-// take one of them.
+// templates declare whatever the document (and, as a floor, those of
+// specgate's routes.gen.go; Options.Reserved adds the rendered ones): no
+// component type, hoisted schema or enum constant may take one of them.
 var generatedIdents = []string{
 	"ServerInterface", "ServerInterfaceWrapper", "Unimplemented", "MiddlewareFunc",
 	"UnescapedCookieParamError", "UnmarshalingParamError", "RequiredParamError",
@@ -25,7 +26,7 @@ var generatedIdents = []string{
 // componentGoNames is the set of Go type names the components declare.
 func (p *prep) componentGoNames() map[string]bool {
 	names := map[string]bool{}
-	for _, n := range generatedIdents {
+	for n := range p.reserved {
 		names[n] = true
 	}
 	c := p.doc.Components

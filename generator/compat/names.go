@@ -82,12 +82,18 @@ func (p *prep) fixTypeNames() {
 		{"headers", "Header", func() []string { return sortedKeys(c.Headers) }, func(o, n string) { c.Headers[n] = c.Headers[o]; delete(c.Headers, o) }},
 	}
 	used := map[string]bool{}
+	claimed := map[string]bool{}
+	for n := range p.reserved {
+		used[n], claimed[n] = true, true
+	}
+	for n := range p.unionMemberNames() {
+		used[n], claimed[n] = true, true
+	}
 	for _, sec := range sections {
 		for _, k := range sec.keys() {
 			used[p.goTypeName(sec.name, k)] = true
 		}
 	}
-	claimed := map[string]bool{}
 	renames := map[string]string{} // old ref -> new ref
 	for _, sec := range sections {
 		for _, k := range sec.keys() {
@@ -105,7 +111,7 @@ func (p *prep) fixTypeNames() {
 			claimed[codegen.SchemaNameToTypeName(newKey)] = true
 			sec.rename(k, newKey)
 			renames["#/components/"+sec.name+"/"+escape(k)] = "#/components/" + sec.name + "/" + escape(newKey)
-			p.warn(p.componentOrigin(sec.name, newKey), CodeRenamedType, "components/%s/%s has Go type name %s like another component; generated as %s", sec.name, k, goName, codegen.SchemaNameToTypeName(newKey))
+			p.warn(p.componentOrigin(sec.name, newKey), CodeRenamedType, "components/%s/%s has Go type name %s like another component or a generated declaration; generated as %s", sec.name, k, goName, codegen.SchemaNameToTypeName(newKey))
 		}
 	}
 	if len(renames) == 0 {
@@ -188,4 +194,42 @@ func (p *prep) componentOrigin(sec, key string) *openapi3.Origin {
 		}
 	}
 	return nil
+}
+
+// unionMemberNames are the Go types oapi-codegen declares for the inline
+// members of oneOf/anyOf unions under component schemas: the union's path
+// and the member's index (Pet0, Pet1; Pet_owner0 for a property's union,
+// PetItem0 for an array's). specgate's own numbered names (a renamed or
+// hoisted CreatePetBody2) must not take one.
+func (p *prep) unionMemberNames() map[string]bool {
+	names := map[string]bool{}
+	c := p.doc.Components
+	if c == nil {
+		return names
+	}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef, path []string, depth int)
+	walk = func(ref *openapi3.SchemaRef, path []string, depth int) {
+		if ref == nil || ref.Value == nil || depth > 32 || seen[ref.Value] || (depth > 0 && ref.Ref != "") {
+			return
+		}
+		v := ref.Value
+		seen[v] = true
+		for _, members := range []openapi3.SchemaRefs{v.OneOf, v.AnyOf} {
+			for i, m := range members {
+				if m != nil && m.Ref == "" {
+					names[codegen.SchemaNameToTypeName(codegen.PathToTypeName(append(append([]string{}, path...), itoa(i))))] = true
+				}
+			}
+		}
+		for _, k := range sortedKeys(v.Properties) {
+			walk(v.Properties[k], append(append([]string{}, path...), k), depth+1)
+		}
+		walk(v.Items, append(append([]string{}, path...), "Item"), depth+1)
+		walk(v.AdditionalProperties.Schema, append(append([]string{}, path...), "AdditionalProperties"), depth+1)
+	}
+	for _, k := range sortedKeys(c.Schemas) {
+		walk(c.Schemas[k], []string{k}, 0)
+	}
+	return names
 }

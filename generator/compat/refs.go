@@ -48,6 +48,9 @@ func sanitizeKey(s string) string {
 // takenNames is the fold of every component name that becomes a Go type.
 func (p *prep) takenNames() map[string]bool {
 	taken := map[string]bool{}
+	for n := range p.reserved {
+		taken[foldName(n)] = true
+	}
 	c := p.doc.Components
 	if c == nil {
 		return taken
@@ -160,7 +163,7 @@ func (p *prep) hoistForeignRefs() {
 	byValue := map[*openapi3.Schema]string{} // value -> new ref
 	for _, s := range sites {
 		ref := s.ref
-		if ref.Ref == "" || canonicalSchemaRef.MatchString(ref.Ref) || ref.Value == nil {
+		if ref.Ref == "" || ref.Value == nil || p.rootSchemaRef(ref) {
 			continue
 		}
 		if nr, ok := hoisted[ref.Ref]; ok {
@@ -182,13 +185,33 @@ func (p *prep) hoistForeignRefs() {
 			taken = p.takenNames()
 		}
 		name, nr := p.addSchema(taken, nameFromRef(ref.Ref), ref.Value)
-		p.warn(schemaOrigin(ref), CodeHoistedRef, "$ref %q is not a components/schemas reference; its schema is generated as %s", ref.Ref, name)
+		if canonicalSchemaRef.MatchString(ref.Ref) {
+			p.warn(schemaOrigin(ref), CodeHoistedRef, "$ref %q is written in a file loaded through another $ref and names that file's component, not the root document's; its schema is generated as %s", ref.Ref, name)
+		} else {
+			p.warn(schemaOrigin(ref), CodeHoistedRef, "$ref %q is not a components/schemas reference; its schema is generated as %s", ref.Ref, name)
+		}
 		hoisted[ref.Ref], byValue[ref.Value] = nr, nr
 		ref.Ref = nr
 	}
 	// Non-schema references oapi-codegen names by their $ref: inline the
 	// non-canonical ones (they cannot recurse).
 	p.inlineForeign()
+}
+
+// rootSchemaRef reports whether ref is "#/components/schemas/Name" naming
+// the root document's own component: inside a file loaded through another
+// $ref the same text names that file's component, which the root does not
+// have (or has as another schema). Such a local $ref must be rebased with its
+// container, so it is hoisted like any foreign one.
+func (p *prep) rootSchemaRef(ref *openapi3.SchemaRef) bool {
+	if !canonicalSchemaRef.MatchString(ref.Ref) {
+		return false
+	}
+	if p.doc.Components == nil {
+		return false
+	}
+	c := p.doc.Components.Schemas[unescape(strings.TrimPrefix(ref.Ref, "#/components/schemas/"))]
+	return c != nil && c.Value == ref.Value
 }
 
 // componentFor returns the canonical $ref of the component schema whose value
@@ -208,30 +231,46 @@ func (p *prep) componentFor(v *openapi3.Schema) string {
 var canonicalRef = regexp.MustCompile(`^#/components/(parameters|responses|requestBodies|headers|examples|links|callbacks)/[^/]+$`)
 
 func (p *prep) inlineForeign() {
-	clear := func(ref *string) {
-		if *ref != "" && !canonicalRef.MatchString(*ref) {
-			*ref = ""
+	// A canonical-looking $ref is kept only when it names the root's own
+	// component (same value): one written inside another file names that
+	// file's component, which oapi-codegen would name as the root's.
+	c := p.doc.Components
+	if c == nil {
+		c = &openapi3.Components{}
+	}
+	clear := func(ref *string, root func(name string) bool) {
+		if *ref == "" {
+			return
 		}
+		if canonicalRef.MatchString(*ref) {
+			parts := strings.SplitN(*ref, "/", 4)
+			if root(unescape(parts[3])) {
+				return
+			}
+		}
+		*ref = ""
 	}
 	for _, op := range p.operations() {
-		for _, prm := range op.item.Parameters {
-			clear(&prm.Ref)
+		for _, params := range []openapi3.Parameters{op.item.Parameters, op.op.Parameters} {
+			for _, prm := range params {
+				if prm != nil {
+					clear(&prm.Ref, func(n string) bool { r := c.Parameters[n]; return r != nil && r.Value == prm.Value })
+				}
+			}
 		}
-		for _, prm := range op.op.Parameters {
-			clear(&prm.Ref)
-		}
-		if op.op.RequestBody != nil {
-			clear(&op.op.RequestBody.Ref)
+		if rb := op.op.RequestBody; rb != nil {
+			clear(&rb.Ref, func(n string) bool { r := c.RequestBodies[n]; return r != nil && r.Value == rb.Value })
 		}
 		if op.op.Responses != nil {
 			for _, r := range op.op.Responses.Map() {
-				if r != nil {
-					clear(&r.Ref)
-					if r.Value != nil {
-						for _, h := range r.Value.Headers {
-							if h != nil {
-								clear(&h.Ref)
-							}
+				if r == nil {
+					continue
+				}
+				clear(&r.Ref, func(n string) bool { x := c.Responses[n]; return x != nil && x.Value == r.Value })
+				if r.Value != nil {
+					for _, h := range r.Value.Headers {
+						if h != nil {
+							clear(&h.Ref, func(n string) bool { x := c.Headers[n]; return x != nil && x.Value == h.Value })
 						}
 					}
 				}

@@ -28,11 +28,19 @@ func isRawJSON(ref *openapi3.SchemaRef) bool {
 
 // isAny reports whether oapi-codegen generates interface{} for the schema:
 // no type, no structure, no composition.
-func isAny(ref *openapi3.SchemaRef) bool {
+func isAny(ref *openapi3.SchemaRef) bool { return isAnyIn(ref, map[*openapi3.Schema]bool{}) }
+
+// isAnyIn is isAny with a visited set over allOf members: a schema met again
+// is either being decided (a cycle adds nothing of its own) or was found to
+// be untyped already, else the walk would have stopped at it.
+func isAnyIn(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) bool {
 	if ref == nil || ref.Value == nil {
 		return true
 	}
 	v := ref.Value
+	if seen[v] {
+		return true
+	}
 	if _, ok := v.Extensions["x-go-type"]; ok {
 		return false
 	}
@@ -52,8 +60,9 @@ func isAny(ref *openapi3.SchemaRef) bool {
 		return false
 	}
 	if len(v.AllOf) > 0 {
+		seen[v] = true
 		for _, m := range v.AllOf {
-			if !isAny(m) {
+			if !isAnyIn(m, seen) {
 				return false
 			}
 		}

@@ -123,6 +123,8 @@ type collector struct {
 	sites   []schemaSite
 	refs    []*string    // the Ref field of every reference object met
 	vals    []schemaSite // sites of distinct values, built on first use
+	null    []nullMedia  // media types written with a null value
+	resps   []responseSite
 	seenRef map[*openapi3.SchemaRef]bool
 	seenVal map[*openapi3.Schema]bool
 	seenAny map[any]bool
@@ -266,7 +268,7 @@ func (c *collector) param(p *openapi3.ParameterRef, where *sitePath) {
 	}
 	c.seenAny[p.Value] = true
 	c.schema(p.Value.Schema, where, "/schema", "")
-	c.content(p.Value.Content, where)
+	c.content(p.Value.Content, where, p.Value.Origin)
 }
 
 func (c *collector) header(h *openapi3.HeaderRef, where *sitePath) {
@@ -280,7 +282,7 @@ func (c *collector) header(h *openapi3.HeaderRef, where *sitePath) {
 	}
 	c.seenAny[h.Value] = true
 	c.schema(h.Value.Schema, where, "/schema", "")
-	c.content(h.Value.Content, where)
+	c.content(h.Value.Content, where, h.Value.Origin)
 }
 
 func (c *collector) response(r *openapi3.ResponseRef, where *sitePath) {
@@ -293,6 +295,7 @@ func (c *collector) response(r *openapi3.ResponseRef, where *sitePath) {
 		return
 	}
 	c.seenAny[r.Value] = true
+	c.resps = append(c.resps, responseSite{resp: r.Value, at: where})
 	for _, k := range sortedKeys(r.Value.Headers) {
 		c.header(r.Value.Headers[k], where.child("/headers/", k))
 	}
@@ -302,13 +305,15 @@ func (c *collector) response(r *openapi3.ResponseRef, where *sitePath) {
 			c.refs = append(c.refs, &l.Ref)
 		}
 	}
-	c.content(r.Value.Content, where)
+	c.content(r.Value.Content, where, r.Value.Origin)
 }
 
-func (c *collector) content(content openapi3.Content, where *sitePath) {
+func (c *collector) content(content openapi3.Content, where *sitePath, owner *openapi3.Origin) {
 	for _, mt := range sortedKeys(content) {
 		if m := content[mt]; m != nil {
 			c.schema(m.Schema, where.child("/content/", escape(mt)), "/schema", "")
+		} else {
+			c.null = append(c.null, nullMedia{content: content, key: mt, at: where, owner: owner})
 		}
 	}
 }
@@ -377,7 +382,7 @@ func (c *collector) requestBody(rb *openapi3.RequestBodyRef, where *sitePath) {
 		return
 	}
 	c.seenAny[rb.Value] = true
-	c.content(rb.Value.Content, where)
+	c.content(rb.Value.Content, where, rb.Value.Origin)
 }
 
 func (c *collector) callback(cb *openapi3.CallbackRef, where *sitePath) {

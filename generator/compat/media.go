@@ -1,0 +1,58 @@
+package compat
+
+import "github.com/getkin/kin-openapi/openapi3"
+
+// nullMedia is a media type written with no value (`application/json:` and
+// nothing after it): kin-openapi keeps it as a nil *MediaType, on which
+// oapi-codegen dereferences nil.
+type nullMedia struct {
+	content openapi3.Content
+	key     string
+	at      *sitePath
+	owner   *openapi3.Origin // of the response, request body, parameter or header
+}
+
+// responseSite is a response object and where the walk met it first.
+type responseSite struct {
+	resp *openapi3.Response
+	at   *sitePath
+}
+
+// fixNullMedia gives each media type written as null an empty media type
+// object: the same meaning (a body of that type, no schema), which
+// oapi-codegen can type (as raw bytes or, for JSON, through fixAnyResponses).
+func (p *prep) fixNullMedia() {
+	null := p.collect().null
+	for _, m := range null {
+		mt := openapi3.NewMediaType()
+		mt.Origin = m.owner // later warnings about the body are placed with it
+		m.content[m.key] = mt
+		p.warn(m.owner, CodeDroppedMediaType, "media type %q at %s has a null value; generated as a media type without a schema", m.key, m.at.String())
+	}
+	if len(null) > 0 {
+		p.invalidate()
+	}
+}
+
+// fixHeaderNames drops response headers whose names oapi-codegen refuses to
+// copy into Go source (a quote, a backtick, a control character), as
+// fixText does for parameters: HTTP header names cannot hold a quote or a
+// control character, so no response can send one anyway.
+func (p *prep) fixHeaderNames() {
+	for _, r := range p.collect().resps {
+		for _, name := range sortedKeys(r.resp.Headers) {
+			if !badText(name) {
+				continue
+			}
+			var origin *openapi3.Origin
+			if h := r.resp.Headers[name]; h != nil && h.Value != nil {
+				origin = h.Value.Origin
+			}
+			if origin == nil {
+				origin = r.resp.Origin
+			}
+			delete(r.resp.Headers, name)
+			p.warn(origin, CodeDroppedParameter, "response header %q at %s cannot be written in Go source; not generated", name, r.at.String())
+		}
+	}
+}

@@ -1,0 +1,364 @@
+package generator
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Codes of the schema-graph checks run before compat and oapi-codegen.
+const (
+	// CodeRefCycle is a $ref that never reaches a schema: A → A, or A → B → A.
+	// kin-openapi leaves such a reference without a value, on which
+	// oapi-codegen dereferences nil.
+	CodeRefCycle = "ref-cycle"
+	// CodeSchemaCycle is a schema that is its own allOf member, directly or
+	// through others: allOf merges members into one Go struct, so the merge
+	// (specgate's and oapi-codegen's) would never end.
+	CodeSchemaCycle = "schema-cycle"
+	// CodeSchemaTooDeep is an inline schema nested deeper than
+	// maxInlineDepth: each level is one more nested Go type literal, and
+	// gofmt (go/parser) refuses source nested about a thousand deep.
+	CodeSchemaTooDeep = "schema-too-deep"
+)
+
+// maxInlineDepth bounds inline schema nesting (a $ref starts again at 0);
+// real documents nest a few dozen levels at most.
+const maxInlineDepth = 256
+
+// schemaGraph walks every schema of a document once (a visited set on the
+// reference and on the value: the document graph may have any cycle).
+type schemaGraph struct {
+	doc     *Document
+	seenRef map[*openapi3.SchemaRef]bool
+	seenVal map[*openapi3.Schema]bool
+	seenAny map[any]bool
+	refs    []*openapi3.SchemaRef // every schema reference, in walk order
+	diags   []Diagnostic
+}
+
+// checkSchemaGraph reports the schema constructs no Go type can carry: $ref
+// cycles without a schema and allOf cycles. Each is positioned at the $ref
+// or the allOf member that closes the cycle.
+func checkSchemaGraph(doc *Document) []Diagnostic {
+	g := &schemaGraph{doc: doc, seenRef: map[*openapi3.SchemaRef]bool{}, seenVal: map[*openapi3.Schema]bool{}, seenAny: map[any]bool{}}
+	g.walkDoc(doc.T)
+	g.refCycles()
+	g.allOfCycles()
+	g.tooDeep()
+	return g.diags
+}
+
+func (g *schemaGraph) pos(o *openapi3.Origin) Position {
+	if o != nil && o.Key != nil {
+		return g.doc.position(*o.Key)
+	}
+	return Position{File: g.doc.File, Line: 1, Col: 1}
+}
+
+func (g *schemaGraph) errorf(o *openapi3.Origin, code, format string, args ...any) {
+	p := g.pos(o)
+	g.diags = append(g.diags, Diagnostic{File: p.File, Line: p.Line, Col: p.Col, Severity: Error, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// refCycles reports each reference left without a value. The loader fails on
+// a $ref it cannot find, so a reference without a value is one whose chain
+// of component aliases comes back to itself; the message names the chain.
+func (g *schemaGraph) refCycles() {
+	reported := map[string]bool{}
+	for _, ref := range g.refs {
+		if ref.Value != nil || ref.Ref == "" {
+			continue
+		}
+		chain := g.aliasChain(ref.Ref)
+		key := strings.Join(chain, " → ")
+		if reported[key+ref.Ref] {
+			continue
+		}
+		reported[key+ref.Ref] = true
+		if len(chain) > 0 {
+			g.errorf(ref.Origin, CodeRefCycle, "$ref %q never reaches a schema: %s", ref.Ref, key)
+		} else {
+			g.errorf(ref.Origin, CodeRefCycle, "$ref %q has no schema (kin-openapi could not resolve it)", ref.Ref)
+		}
+	}
+}
+
+// aliasChain follows component aliases from ref until one repeats; it
+// returns the names met, ending with the repeated one, or nil when the chain
+// leaves components/schemas.
+func (g *schemaGraph) aliasChain(ref string) []string {
+	if g.doc.T.Components == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var chain []string
+	for {
+		name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+		if !ok || strings.Contains(name, "/") {
+			return nil
+		}
+		chain = append(chain, name)
+		if seen[name] {
+			return chain
+		}
+		seen[name] = true
+		next := g.doc.T.Components.Schemas[name]
+		if next == nil {
+			return nil
+		}
+		ref = next.Ref
+	}
+}
+
+// allOfCycles finds schemas that are their own allOf member: a depth-first
+// walk over allOf edges with the usual three colours; a grey target closes a
+// cycle.
+func (g *schemaGraph) allOfCycles() {
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[*openapi3.Schema]int{}
+	var visit func(v *openapi3.Schema)
+	visit = func(v *openapi3.Schema) {
+		colour[v] = grey
+		for _, m := range v.AllOf {
+			if m == nil || m.Value == nil {
+				continue
+			}
+			switch colour[m.Value] {
+			case grey:
+				g.errorf(schemaRefOrigin(m), CodeSchemaCycle, "allOf member %s contains the schema it is a member of; allOf merges its members into one type, so the type would contain itself without end", describeSchemaRef(m))
+			case white:
+				visit(m.Value)
+			}
+		}
+		colour[v] = black
+	}
+	for _, ref := range g.refs {
+		if v := ref.Value; v != nil && colour[v] == white {
+			visit(v)
+		}
+	}
+}
+
+// tooDeep reports each inline schema more than maxInlineDepth levels below
+// the nearest $ref or named schema, once per chain (the walk stops there).
+func (g *schemaGraph) tooDeep() {
+	type item struct {
+		ref   *openapi3.SchemaRef
+		depth int
+	}
+	done := map[*openapi3.Schema]bool{}
+	for _, root := range g.refs {
+		stack := []item{{root, 0}}
+		for len(stack) > 0 {
+			it := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			v := it.ref.Value
+			if v == nil || done[v] {
+				continue
+			}
+			done[v] = true
+			if it.depth > maxInlineDepth {
+				g.errorf(schemaRefOrigin(it.ref), CodeSchemaTooDeep, "inline schema nested %d levels deep (more than %d): each level is a nested Go type; move a level to components/schemas and $ref it", it.depth, maxInlineDepth)
+				continue
+			}
+			var kids []*openapi3.SchemaRef
+			for _, k := range sortedKeys(v.Properties) {
+				kids = append(kids, v.Properties[k])
+			}
+			kids = append(kids, v.Items, v.AdditionalProperties.Schema)
+			kids = append(kids, v.AllOf...)
+			kids = append(kids, v.OneOf...)
+			kids = append(kids, v.AnyOf...)
+			for _, k := range kids {
+				if k != nil && k.Ref == "" {
+					stack = append(stack, item{k, it.depth + 1})
+				}
+			}
+		}
+	}
+}
+
+func schemaRefOrigin(ref *openapi3.SchemaRef) *openapi3.Origin {
+	if ref.Origin != nil && ref.Origin.Key != nil {
+		return ref.Origin
+	}
+	if ref.Value != nil {
+		return ref.Value.Origin
+	}
+	return nil
+}
+
+func describeSchemaRef(ref *openapi3.SchemaRef) string {
+	if ref.Ref != "" {
+		return fmt.Sprintf("%q", ref.Ref)
+	}
+	return "(inline)"
+}
+
+func (g *schemaGraph) walkDoc(t *openapi3.T) {
+	if c := t.Components; c != nil {
+		for _, k := range sortedKeys(c.Schemas) {
+			g.schema(c.Schemas[k])
+		}
+		for _, k := range sortedKeys(c.Parameters) {
+			g.param(c.Parameters[k])
+		}
+		for _, k := range sortedKeys(c.Headers) {
+			g.header(c.Headers[k])
+		}
+		for _, k := range sortedKeys(c.RequestBodies) {
+			g.requestBody(c.RequestBodies[k])
+		}
+		for _, k := range sortedKeys(c.Responses) {
+			g.response(c.Responses[k])
+		}
+		for _, k := range sortedKeys(c.Callbacks) {
+			g.callback(c.Callbacks[k])
+		}
+	}
+	if t.Paths != nil {
+		m := t.Paths.Map()
+		for _, k := range sortedKeys(m) {
+			g.pathItem(m[k])
+		}
+	}
+	for _, k := range sortedKeys(t.Webhooks) {
+		g.pathItem(t.Webhooks[k])
+	}
+}
+
+func (g *schemaGraph) once(x any) bool {
+	if g.seenAny[x] {
+		return false
+	}
+	g.seenAny[x] = true
+	return true
+}
+
+func (g *schemaGraph) pathItem(item *openapi3.PathItem) {
+	if item == nil || !g.once(item) {
+		return
+	}
+	for _, p := range item.Parameters {
+		g.param(p)
+	}
+	ops := item.Operations()
+	methods := make([]string, 0, len(ops))
+	for m := range ops {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	for _, m := range methods {
+		op := ops[m]
+		for _, p := range op.Parameters {
+			g.param(p)
+		}
+		g.requestBody(op.RequestBody)
+		if op.Responses != nil {
+			rs := op.Responses.Map()
+			for _, k := range sortedKeys(rs) {
+				g.response(rs[k])
+			}
+		}
+		for _, k := range sortedKeys(op.Callbacks) {
+			g.callback(op.Callbacks[k])
+		}
+	}
+}
+
+func (g *schemaGraph) param(p *openapi3.ParameterRef) {
+	if p == nil || p.Value == nil || !g.once(p.Value) {
+		return
+	}
+	g.schema(p.Value.Schema)
+	g.content(p.Value.Content)
+}
+
+func (g *schemaGraph) header(h *openapi3.HeaderRef) {
+	if h == nil || h.Value == nil || !g.once(h.Value) {
+		return
+	}
+	g.schema(h.Value.Schema)
+	g.content(h.Value.Content)
+}
+
+func (g *schemaGraph) requestBody(rb *openapi3.RequestBodyRef) {
+	if rb == nil || rb.Value == nil || !g.once(rb.Value) {
+		return
+	}
+	g.content(rb.Value.Content)
+}
+
+func (g *schemaGraph) response(r *openapi3.ResponseRef) {
+	if r == nil || r.Value == nil || !g.once(r.Value) {
+		return
+	}
+	for _, k := range sortedKeys(r.Value.Headers) {
+		g.header(r.Value.Headers[k])
+	}
+	g.content(r.Value.Content)
+}
+
+func (g *schemaGraph) callback(cb *openapi3.CallbackRef) {
+	if cb == nil || cb.Value == nil || !g.once(cb.Value) {
+		return
+	}
+	m := cb.Value.Map()
+	for _, k := range sortedKeys(m) {
+		g.pathItem(m[k])
+	}
+}
+
+func (g *schemaGraph) content(c openapi3.Content) {
+	for _, k := range sortedKeys(c) {
+		if mt := c[k]; mt != nil {
+			g.schema(mt.Schema)
+		}
+	}
+}
+
+// schema walks ref and everything below it. The walk is an explicit stack,
+// not recursion: a document may nest schemas thousands deep.
+func (g *schemaGraph) schema(root *openapi3.SchemaRef) {
+	stack := []*openapi3.SchemaRef{root}
+	for len(stack) > 0 {
+		ref := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if ref == nil || g.seenRef[ref] {
+			continue
+		}
+		g.seenRef[ref] = true
+		g.refs = append(g.refs, ref)
+		v := ref.Value
+		if v == nil || g.seenVal[v] {
+			continue
+		}
+		g.seenVal[v] = true
+		push := func(rs ...*openapi3.SchemaRef) { stack = append(stack, rs...) }
+		for _, k := range sortedKeys(v.Properties) {
+			push(v.Properties[k])
+		}
+		push(v.Items, v.Not, v.AdditionalProperties.Schema, v.Contains, v.PropertyNames, v.If, v.Then, v.Else,
+			v.ContentSchema, v.UnevaluatedItems.Schema, v.UnevaluatedProperties.Schema)
+		push(v.AllOf...)
+		push(v.OneOf...)
+		push(v.AnyOf...)
+		push(v.PrefixItems...)
+		for _, k := range sortedKeys(v.PatternProperties) {
+			push(v.PatternProperties[k])
+		}
+		for _, k := range sortedKeys(v.DependentSchemas) {
+			push(v.DependentSchemas[k])
+		}
+		for _, k := range sortedKeys(v.Defs) {
+			push(v.Defs[k])
+		}
+	}
+}
