@@ -37,6 +37,7 @@ type Document struct {
 	Diagnostics []Diagnostic
 
 	src    []byte                 // the root document's bytes, for positions kin-openapi does not record
+	refs   []sourceDoc            // the files its $refs read, as written (dupkeys.go, securitypos.go)
 	shifts map[string]columnShift // by origin file (a URL): lines marked for the loader, see position
 }
 
@@ -85,7 +86,10 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 		return nil, loadErr(path, 0, 0, CodeLoadFailed, err)
 	}
 	if isSwagger2(data) {
-		return loadSwagger2(path, data)
+		if doc, err = loadSwagger2(path, data); err == nil {
+			doc.checkDuplicateKeys()
+		}
+		return doc, err
 	}
 
 	location := &url.URL{Path: filepath.ToSlash(path)}
@@ -126,7 +130,9 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
-	return &Document{File: path, T: t, src: data, shifts: shifts}, nil
+	doc = &Document{File: path, T: t, src: data, shifts: shifts, refs: refDocs}
+	doc.checkDuplicateKeys()
+	return doc, nil
 }
 
 // readURI reads $ref targets: local files always, remote ones only when allowed.
