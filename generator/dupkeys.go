@@ -73,7 +73,7 @@ func duplicateKeys(file string, data []byte) []Diagnostic {
 						at, was := p.pos(file, k), p.pos(file, first)
 						ds = append(ds, Diagnostic{
 							File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeDuplicateKey,
-							Message: fmt.Sprintf("key %q is written twice in %s (first at %d:%d): kin-openapi would keep only this copy and drop the other without a word", text, pointer(path), was.Line, was.Col),
+							Message: fmt.Sprintf("key %q is written twice in %s (first at %d:%d): one copy would silently replace the other", text, pointer(path), was.Line, was.Col),
 						})
 					} else {
 						seen[text] = k
@@ -139,4 +139,21 @@ func (d *Document) checkDuplicateKeys() {
 		seen[r.name] = true
 		d.Diagnostics = append(d.Diagnostics, duplicateKeys(r.name, r.data)...)
 	}
+}
+
+// loadFailure is the LoadError for a document kin-openapi could not load: a
+// duplicate key when the document or a file it read has one (kin-openapi
+// refuses some, such as a method written twice, with a message of its own,
+// and keeps the last copy of others), else what classifyLoadError makes of
+// err.
+func loadFailure(path string, data []byte, err error, refDocs []sourceDoc) *LoadError {
+	ds := duplicateKeys(path, data)
+	for _, r := range refDocs {
+		ds = append(ds, duplicateKeys(r.name, r.data)...)
+	}
+	if len(ds) > 0 {
+		ds = SortDiagnostics(ds)
+		return &LoadError{Diagnostic: ds[0], More: ds[1:], Err: fmt.Errorf("%s: %w", ds[0].Message, err)}
+	}
+	return classifyLoadError(path, data, err, refDocs)
 }

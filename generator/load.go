@@ -58,8 +58,14 @@ var ErrRemoteRef = errors.New("remote $ref refused (set allow-remote-refs: true 
 // LoadError is a document that could not be loaded, positioned where known.
 type LoadError struct {
 	Diagnostic Diagnostic
-	Err        error
+	// More are further findings of the same failure (every other duplicate
+	// key), sorted; Diagnostics returns them all.
+	More []Diagnostic
+	Err  error
 }
+
+// Diagnostics returns Diagnostic and More, in order.
+func (e *LoadError) Diagnostics() []Diagnostic { return append([]Diagnostic{e.Diagnostic}, e.More...) }
 
 func (e *LoadError) Error() string { return e.Diagnostic.String() }
 
@@ -114,14 +120,14 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 		shifts = map[string]columnShift{}
 		if t, err = read(data, shifts); err != nil {
 			if len(shifts) == 0 { // nothing was marked: the retry would fail alike
-				return nil, classifyLoadError(path, data, err, refDocs)
+				return nil, loadFailure(path, data, err, refDocs)
 			}
 			t, shifts, refDocs = nil, nil, nil
 		}
 	}
 	if t == nil {
 		if t, err = read(data, nil); err != nil {
-			return nil, classifyLoadError(path, data, err, refDocs)
+			return nil, loadFailure(path, data, err, refDocs)
 		}
 	}
 	if !strings.HasPrefix(t.OpenAPI, "3.") {
