@@ -121,6 +121,14 @@ type Route struct {
 	SecurityDeclared bool
 	Pos              Position // the operation's method key
 	AuthPos          Position // where Auth was written (zero unless from an annotation)
+	// Requirements is what the route enforces, in OpenAPI's meaning, whatever
+	// form it came from (security.go): from the short form see
+	// ShortFormRequirements (public: empty, not nil); from security (see
+	// UsesSecurity) the document's alternatives as written.
+	Requirements []Requirement
+	// SecurityRequirements is the operation's effective OpenAPI security as
+	// written (the operation's, else the root's), nil when neither declares any.
+	SecurityRequirements []Requirement
 
 	// The operation itself: compat may rename its path key before Render.
 	item *openapi3.PathItem
@@ -134,6 +142,9 @@ type Route struct {
 type Table struct {
 	BaseURL string // prefixed to every Pattern, "" for none
 	Routes  []Route
+	// Schemes are the security schemes the routes' Requirements name (not the
+	// built-in session), sorted by name.
+	Schemes []SecurityScheme
 
 	units []*routeUnit // how RegisterRoutes registers Routes (planRoutes)
 }
@@ -182,6 +193,7 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 			table.Routes = append(table.Routes, r)
 		}
 	}
+	table.Schemes = b.usedSchemes()
 	b.diags = append(b.diags, table.plan()...)
 	return table, SortDiagnostics(b.diags)
 }
@@ -194,6 +206,7 @@ type builder struct {
 	goNames map[string]*Route // Go method name → first route
 	seenOps map[*openapi3.Operation]bool
 	nodes   *yamlIndex // lazily built when origins are missing
+	sec     securityState
 }
 
 // level is what one level (root, path item, operation) says.
@@ -382,6 +395,7 @@ func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, o
 		r.Roles, r.RolesFrom = l.roles, l.from
 		break
 	}
+	b.requirements(&r, path, method, op) // security.go's IR, from either form
 	return r
 }
 

@@ -50,10 +50,37 @@ func TestCompileAndServeAdapted(t *testing.T) {
 	}
 }
 
+// TestCompileAndServeSecurity generates the security case (every shape of
+// OpenAPI security requirement, from-security) into a fresh module, vets it and
+// runs its serve_test.go.txt: the generated table, auth.Scheme values and
+// Route.Security included, compiles against runtime/auth and is exactly what
+// the document says.
+func TestCompileAndServeSecurity(t *testing.T) {
+	out := compileAndServeCase(t, "security")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestServeSecurityRequirements serves the security case through the real
+// runtime/auth with a verifier per scheme (serve_security_test.go.txt): 401
+// when no alternative's credentials all hold, 403 when authenticated but every
+// alternative lacks a scope, combined requirements, each scheme type, API keys
+// wrong, empty, twice or in another place. It needs the runtime's enforcement
+// of Route.Security and Config.Verifiers.
+func TestServeSecurityRequirements(t *testing.T) {
+	out := compileAndServeCase(t, "security", "serve_security_test.go.txt")
+	for _, want := range []string{"--- PASS: TestServeSecurity", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // compileAndServeCase generates testdata/generate/<name> into a temporary
-// module with the case's serve_test.go.txt, runs go vet and go test -v on it,
-// and returns the test output.
-func compileAndServeCase(t *testing.T, name string) string {
+// module with the case's serve_test.go.txt (and the extra .go.txt files
+// named), runs go vet and go test -v on it, and returns the test output.
+func compileAndServeCase(t *testing.T, name string, extra ...string) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -82,6 +109,9 @@ func compileAndServeCase(t *testing.T, name string) string {
 		"replace github.com/specgate/specgate => "+checkout+"\n")
 	writeFile(t, filepath.Join(mod, "go.sum"), readFile(t, filepath.Join(checkout, "go.sum")))
 	writeFile(t, filepath.Join(mod, "serve_test.go"), readFile(t, filepath.Join(caseDir, "serve_test.go.txt")))
+	for _, f := range extra {
+		writeFile(t, filepath.Join(mod, strings.TrimSuffix(f, ".txt")), readFile(t, filepath.Join(caseDir, f)))
+	}
 
 	goCmd := func(args ...string) string {
 		t.Helper()

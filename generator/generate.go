@@ -30,7 +30,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		res := &Result{}
 		var le *LoadError
 		if errors.As(err, &le) {
-			res.Diagnostics = []Diagnostic{le.Diagnostic}
+			res.Diagnostics = le.Diagnostics()
 		}
 		return res, err
 	}

@@ -38,6 +38,7 @@ type Document struct {
 	Diagnostics []Diagnostic
 
 	src    []byte                 // the root document's bytes, for positions kin-openapi does not record
+	refs   []sourceDoc            // the files its $refs read, as written (dupkeys.go, securitypos.go)
 	shifts map[string]columnShift // by origin file (a URL): lines marked for the loader, see position
 }
 
@@ -58,8 +59,14 @@ var ErrRemoteRef = errors.New("remote $ref refused (set allow-remote-refs: true 
 // LoadError is a document that could not be loaded, positioned where known.
 type LoadError struct {
 	Diagnostic Diagnostic
-	Err        error
+	// More are further findings of the same failure (every other duplicate
+	// key), sorted; Diagnostics returns them all.
+	More []Diagnostic
+	Err  error
 }
+
+// Diagnostics returns Diagnostic and More, in order.
+func (e *LoadError) Diagnostics() []Diagnostic { return append([]Diagnostic{e.Diagnostic}, e.More...) }
 
 func (e *LoadError) Error() string { return e.Diagnostic.String() }
 
@@ -86,7 +93,10 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 		return nil, loadErr(path, 0, 0, CodeLoadFailed, err)
 	}
 	if isSwagger2(data) {
-		return loadSwagger2(path, data)
+		if doc, err = loadSwagger2(path, data); err == nil {
+			doc.checkDuplicateKeys()
+		}
+		return doc, err
 	}
 
 	location := &url.URL{Path: filepath.ToSlash(path)}
@@ -111,14 +121,14 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 		shifts = map[string]columnShift{}
 		if t, err = read(data, shifts); err != nil {
 			if len(shifts) == 0 { // nothing was marked: the retry would fail alike
-				return nil, classifyLoadError(path, data, err, refDocs)
+				return nil, loadFailure(path, data, err, refDocs)
 			}
 			t, shifts, refDocs = nil, nil, nil
 		}
 	}
 	if t == nil {
 		if t, err = read(data, nil); err != nil {
-			return nil, classifyLoadError(path, data, err, refDocs)
+			return nil, loadFailure(path, data, err, refDocs)
 		}
 	}
 	// "3" alone is a 3.x version too (kin-openapi reads it as 3.0).
@@ -132,7 +142,9 @@ func load(ctx context.Context, path string, opts LoadOptions, markFlow bool) (do
 	if t.Paths == nil {
 		t.Paths = openapi3.NewPaths()
 	}
-	return &Document{File: path, T: t, src: data, shifts: shifts}, nil
+	doc = &Document{File: path, T: t, src: data, shifts: shifts, refs: refDocs}
+	doc.checkDuplicateKeys()
+	return doc, nil
 }
 
 // readURI reads $ref targets: local files always, remote ones only when allowed.

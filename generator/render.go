@@ -148,14 +148,18 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 type routeData struct {
 	Method, Pattern, Path, OperationID, Mode, Handler string
 	Roles                                             []string
+	Security                                          [][]schemeUse // securityrender.go
 }
 
 func renderRoutes(table *Table, handlers []string, pkg string) ([]byte, error) {
 	data := struct {
 		Package, BaseURL string
 		Routes           []routeData
+		Schemes          []schemeVar
 		registrations    // how they are registered (routing.go)
 	}{Package: pkg, BaseURL: table.BaseURL, Routes: make([]routeData, 0, len(table.Routes))}
+	schemes, security := securityData(table)
+	data.Schemes = schemes
 	if table.units == nil { // a Table not made by Build
 		table.plan()
 	}
@@ -169,6 +173,7 @@ func renderRoutes(table *Table, handlers []string, pkg string) ([]byte, error) {
 			Mode:        r.Auth.GoName(),
 			Handler:     handlers[i],
 			Roles:       r.Roles,
+			Security:    security[i],
 		})
 	}
 	var buf bytes.Buffer

@@ -41,7 +41,10 @@ HEAD.
 
 A change that weakens protection is a finding: required → optional or public,
 optional → public, a required route's roles removed or widened (a role added to
-the any-of list), a new public or optional route. Exit 1 on any weakening
+the any-of list), a new public or optional route, and for OpenAPI security
+requirements a scope removed, an alternative added, a scheme dropped from a
+combined requirement (any alternative that admits a caller no base alternative
+admitted). Every route is named by method, pattern and operationId. Exit 1 on any weakening
 unless --allow-weaken, 1 also when HEAD has annotation errors, 2 on usage, I/O,
 git or load errors, 0 otherwise.`,
 		Example: `  specgate diff origin/main:openapi.yaml openapi.yaml
@@ -149,18 +152,19 @@ func gitSource(arg string) (rev, path string, ok bool) {
 
 // jsonChange is the JSON shape of one authdiff.Change.
 type jsonChange struct {
-	Method    string     `json:"method"`
-	Pattern   string     `json:"pattern"`
-	Base      *jsonRoute `json:"base"`
-	Head      *jsonRoute `json:"head"`
-	Weakening bool       `json:"weakening"`
-	Reasons   []string   `json:"reasons"`
+	Method      string     `json:"method"`
+	Pattern     string     `json:"pattern"`
+	OperationID string     `json:"operationId"`
+	Base        *jsonRoute `json:"base"`
+	Head        *jsonRoute `json:"head"`
+	Weakening   bool       `json:"weakening"`
+	Reasons     []string   `json:"reasons"`
 }
 
 func toJSONChanges(cs []authdiff.Change) []jsonChange {
 	out := make([]jsonChange, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, jsonChange{c.Method, c.Pattern, toJSONRoute(c.Base), toJSONRoute(c.Head), c.Weakening, c.Reasons})
+		out = append(out, jsonChange{c.Method, c.Pattern, c.OperationID, toJSONRoute(c.Base), toJSONRoute(c.Head), c.Weakening, c.Reasons})
 	}
 	return out
 }
@@ -181,13 +185,13 @@ func writeAuthDiff(w io.Writer, format string, d authdiff.Diff, allowWeaken bool
 		if d.Empty() {
 			b.WriteString("No route-auth changes.\n")
 		} else {
-			b.WriteString("| Change | Method | Path | Base | Head | Notes |\n|---|---|---|---|---|---|\n")
+			b.WriteString("| Change | Method | Path | Operation | Base | Head | Notes |\n|---|---|---|---|---|---|---|\n")
 			for _, c := range d.All() {
 				note := mdEscape(strings.Join(c.Reasons, "; "))
 				if c.Weakening {
 					note = "**weakens protection**: " + note
 				}
-				fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s | %s |\n", c.Kind, c.Method, mdEscape(c.Pattern), mdEscape(modeText(c.Base)), mdEscape(modeText(c.Head)), note)
+				fmt.Fprintf(&b, "| %s | %s | `%s` | `%s` | %s | %s | %s |\n", c.Kind, c.Method, mdEscape(c.Pattern), mdEscape(c.OperationID), mdEscape(modeText(c.Base)), mdEscape(modeText(c.Head)), note)
 			}
 		}
 		_, err := io.WriteString(w, b.String())
@@ -203,7 +207,7 @@ func writeAuthDiff(w io.Writer, format string, d authdiff.Diff, allowWeaken bool
 		if c.Weakening {
 			mark = "WEAKENS: "
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s%s\n", c.Kind, c.Method, c.Pattern, mark, strings.Join(c.Reasons, "; "))
+		fmt.Fprintf(tw, "%s\t%s %s (%s)\t%s%s\n", c.Kind, c.Method, c.Pattern, c.OperationID, mark, strings.Join(c.Reasons, "; "))
 	}
 	return tw.Flush()
 }
@@ -213,6 +217,8 @@ func modeText(r *generator.Route) string {
 	switch {
 	case r == nil:
 		return "-"
+	case r.UsesSecurity() && r.Auth != generator.Public:
+		return r.Auth.String() + " (" + generator.RequirementsString(r.Requirements) + ")"
 	case len(r.Roles) > 0:
 		return r.Auth.String() + " (" + strings.Join(r.Roles, ", ") + ")"
 	}

@@ -42,7 +42,7 @@ func loadTable(ctx context.Context, cfg generator.Config, file string) (*generat
 	if err != nil {
 		var le *generator.LoadError
 		if errors.As(err, &le) {
-			return nil, []generator.Diagnostic{le.Diagnostic}, err
+			return nil, le.Diagnostics(), err
 		}
 		return nil, nil, err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -22,10 +21,19 @@ func newLintCmd(a *app) *cobra.Command {
 		Short: "Report every annotation problem and where x-auth-required and security disagree",
 		Long: `lint loads the OpenAPI document and reports every problem with its
 x-auth-required and x-auth-roles annotations, all of them in one run, as
-file:line:col: code: message. It also warns (code security-mismatch) where an
-operation's x-auth-required disagrees with the OpenAPI security it declares:
-security: [] (public), a list containing {} (optional), or any other list
-(required). Operations that declare no security at any level are not compared.
+file:line:col: code: message, and every problem of its OpenAPI security
+(undeclared or unsupported schemes, scopes, duplicate keys: errors).
+
+Where an annotation applies to an operation it decides the route, in the short
+form; lint warns (code security-mismatch) for every disagreement with the
+operation's effective OpenAPI security, per alternative: security: [] or {}
+where the annotation requires a session (or the other way round), and on a
+required route each alternative whose scopes are not one of the x-auth-roles
+(roles [a, b] are the alternatives [a] and [b]), and each role no alternative
+asks alone. An annotation that would admit anonymous callers the security
+refuses (public or optional over a list without {}) is an error
+(security-weakened), in generate too. Operations that declare no security at
+any level are not compared.
 
 --format json prints {"diagnostics": [...]}; --format github prints GitHub
 Actions annotations (::error file=...,line=...,col=...::message).
@@ -43,7 +51,7 @@ I/O or load errors.`,
 			}
 			table, diags, err := loadTable(cmd.Context(), cfg, cfg.Spec)
 			if err == nil {
-				diags = generator.SortDiagnostics(append(diags, securityMismatches(table)...))
+				diags = generator.SortDiagnostics(append(diags, generator.SecurityMismatches(table)...))
 			}
 			if werr := writeDiagnostics(a.stdout, format, diags, verbose); werr != nil {
 				return usageErr(werr)
@@ -63,43 +71,4 @@ I/O or load errors.`,
 	formatFlag(cmd, &format, "text", "json", "github")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print notices (text and github formats)")
 	return cmd
-}
-
-// securityMismatches warns where a route's annotation and its declared OpenAPI
-// security imply different modes. Routes whose mode came from security or from
-// the auth.missing policy have nothing to disagree with.
-func securityMismatches(t *generator.Table) []generator.Diagnostic {
-	var ds []generator.Diagnostic
-	for _, r := range t.Routes {
-		switch r.AuthFrom {
-		case generator.FromRoot, generator.FromPath, generator.FromOperation:
-		default:
-			continue
-		}
-		if !r.SecurityDeclared || r.Security == r.Auth {
-			continue
-		}
-		pos := r.AuthPos
-		if pos.File == "" {
-			pos = r.Pos
-		}
-		ds = append(ds, generator.Diagnostic{
-			File: pos.File, Line: pos.Line, Col: pos.Col,
-			Severity: generator.Warning,
-			Code:     generator.CodeSecurityMismatch,
-			Message: fmt.Sprintf("%s %s (%s) is %s by %s (%s level) but its OpenAPI security %s",
-				r.Method, r.Path, r.OperationID, r.Auth, generator.ExtAuthRequired, r.AuthFrom, securityWords(r.Security)),
-		})
-	}
-	return ds
-}
-
-func securityWords(m generator.Mode) string {
-	switch m {
-	case generator.Public:
-		return "is empty (public)"
-	case generator.Optional:
-		return "contains {} (optional)"
-	}
-	return "requires a scheme (required)"
 }

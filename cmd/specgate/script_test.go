@@ -38,10 +38,13 @@ func exitcodeCmd(args []string) int {
 }
 
 // TestScripts runs the CLI end to end from testdata/script/*.txtar.
+// SPECGATE_UPDATE_SCRIPTS=1 rewrites the files that cmp compares stdout with
+// (review the diff).
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		UpdateScripts:       os.Getenv("SPECGATE_UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			// git in diff scripts must not read the machine's configuration;
 			// the scripts set their own identity.

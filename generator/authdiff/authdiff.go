@@ -10,7 +10,12 @@
 //   - a required route's roles removed altogether (any authenticated user now);
 //   - a role added to a required route's any-of list (it admits more users);
 //   - a new route that anonymous callers can reach (public, or optional, which
-//     serves anonymous callers too).
+//     serves anonymous callers too);
+//   - where either version takes the route's requirement from OpenAPI security
+//     (requirements.go): a scope removed, an alternative added, a scheme
+//     dropped from a combined requirement, or the built-in session replaced by
+//     another scheme: any alternative that admits a caller no base
+//     alternative admitted.
 //
 // Removing a route, adding a protected route, narrowing roles and stronger modes
 // are listed but are not weakenings.
@@ -54,11 +59,12 @@ func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 // Change is one route that differs between base and head.
 type Change struct {
-	Kind    Kind
-	Method  string
-	Pattern string           // the head's pattern, or the base's for a removed route
-	Base    *generator.Route // nil for an added route
-	Head    *generator.Route // nil for a removed route
+	Kind        Kind
+	Method      string
+	Pattern     string           // the head's pattern, or the base's for a removed route
+	OperationID string           // the head's operationId, or the base's for a removed route
+	Base        *generator.Route // nil for an added route
+	Head        *generator.Route // nil for a removed route
 	// Weakening is true when the change lets more callers through.
 	Weakening bool
 	// Reasons say, in words, what changed (and why it weakens, when it does).
@@ -120,8 +126,8 @@ func Compare(base, head *generator.Table) Diff {
 		seen[k] = true
 		b, ok := inBase[k]
 		if !ok {
-			c := Change{Kind: Added, Method: h.Method, Pattern: h.Pattern, Head: h}
-			c.Reasons = []string{"new " + h.Auth.String() + " route" + rolesSuffix(h)}
+			c := Change{Kind: Added, Method: h.Method, Pattern: h.Pattern, OperationID: h.OperationID, Head: h}
+			c.Reasons = []string{"new " + h.Auth.String() + " route" + rolesSuffix(h) + describeRequirements(h)}
 			if h.Auth != generator.Required {
 				c.Weakening = true
 				c.Reasons[0] += ": anonymous callers can reach it"
@@ -142,8 +148,8 @@ func Compare(base, head *generator.Table) Diff {
 		}
 		seen[k] = true
 		if _, ok := inHead[k]; !ok {
-			d.Removed = append(d.Removed, Change{Kind: Removed, Method: b.Method, Pattern: b.Pattern, Base: b,
-				Reasons: []string{"removed " + b.Auth.String() + " route" + rolesSuffix(b)}})
+			d.Removed = append(d.Removed, Change{Kind: Removed, Method: b.Method, Pattern: b.Pattern, OperationID: b.OperationID, Base: b,
+				Reasons: []string{"removed " + b.Auth.String() + " route" + rolesSuffix(b) + describeRequirements(b)}})
 		}
 	}
 	return d
@@ -180,13 +186,17 @@ func strength(m generator.Mode) int {
 }
 
 func compareRoute(b, h *generator.Route) (Change, bool) {
-	c := Change{Kind: Changed, Method: h.Method, Pattern: h.Pattern, Base: b, Head: h}
+	c := Change{Kind: Changed, Method: h.Method, Pattern: h.Pattern, OperationID: h.OperationID, Base: b, Head: h}
 	switch sb, sh := strength(b.Auth), strength(h.Auth); {
 	case sh < sb:
 		c.Weakening = true
 		c.Reasons = append(c.Reasons, b.Auth.String()+" → "+h.Auth.String())
 	case sh > sb:
 		c.Reasons = append(c.Reasons, b.Auth.String()+" → "+h.Auth.String())
+	}
+	if b.UsesSecurity() || h.UsesSecurity() {
+		compareRequirements(&c, b, h)
+		return c, len(c.Reasons) > 0
 	}
 	// Roles only restrict required routes; elsewhere they are not enforced (and
 	// Build reports them as errors), so only the mode change counts.

@@ -17,11 +17,18 @@ var Routes = specgateRoutes()
 func specgateRoutes() []auth.Route {
 	return []auth.Route{
 		{Method: "GET", Pattern: "/pets", OperationID: "listPets", Auth: auth.Public},
-		{Method: "POST", Pattern: "/pets", OperationID: "createPet", Auth: auth.Required},
-		{Method: "GET", Pattern: "/feed", OperationID: "getFeed", Auth: auth.Optional},
+		{Method: "POST", Pattern: "/pets", OperationID: "createPet", Auth: auth.Required, Security: []auth.Requirement{{{Scheme: specgateSchemeCookieAuth}}}},
+		{Method: "GET", Pattern: "/feed", OperationID: "getFeed", Auth: auth.Optional, Security: []auth.Requirement{{{Scheme: specgateSchemeCookieAuth}}}},
 		{Method: "GET", Pattern: "/admin", OperationID: "admin", Auth: auth.Required, Roles: []string{"admin"}},
 	}
 }
+
+// The security schemes of the document that Routes names, as declared in its
+// components.securitySchemes. The application registers a verifier for each
+// by Name.
+var (
+	specgateSchemeCookieAuth = auth.Scheme{Name: "cookieAuth", Kind: auth.APIKey, In: auth.InCookie, Param: "__Host-access"}
+)
 
 // RegisterRoutes registers every operation of si on mux, each wrapped by g with
 // its entry of Routes, so authentication runs before any parameter is parsed.

@@ -1,0 +1,159 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+
+	yamlv4 "go.yaml.in/yaml/v4"
+)
+
+// CodeDuplicateKey is the error for a key written twice in one mapping of the
+// document or of a file it $refs: kin-openapi (like encoding/json) keeps the
+// last copy without a word, so a second /admin path, or a second security
+// scheme of the same name, would silently replace the first.
+const CodeDuplicateKey = "duplicate-key"
+
+// parsedSource is one source file parsed into a node tree, read the way the
+// loader reads it: a JSON document marked (markFlowDocument) so the parse does
+// not queue every token, its node positions moved back with fix.
+type parsedSource struct {
+	root  *yamlv4.Node
+	shift columnShift
+}
+
+// parseSource parses data into nodes; nil when it does not parse (the loader
+// reports that).
+func parseSource(data []byte) parsedSource {
+	var root yamlv4.Node
+	src, line, marked := markFlowDocument(data)
+	if !marked {
+		src = data
+	}
+	if yamlv4.Unmarshal(src, &root) != nil || len(root.Content) == 0 {
+		return parsedSource{}
+	}
+	p := parsedSource{root: root.Content[0]}
+	if marked {
+		p.shift = columnShift{line: line, cols: len(documentMarker)}
+	}
+	return p
+}
+
+// pos is where n is in the file as written.
+func (p parsedSource) pos(file string, n *yamlv4.Node) Position {
+	col := n.Column
+	if n.Line == p.shift.line && col > p.shift.cols {
+		col -= p.shift.cols
+	}
+	return Position{File: file, Line: n.Line, Col: col}
+}
+
+// duplicateKeys returns a duplicate-key error for every key that repeats an
+// earlier key of the same mapping in data (the file file), at the second
+// key, naming the first. Keys compare by their text, as kin-openapi reads them
+// into maps of strings (so 1 and "1" are the same key). Aliases are not
+// followed: the mapping they name is checked where it is written.
+func duplicateKeys(file string, data []byte) []Diagnostic {
+	p := parseSource(data)
+	if p.root == nil {
+		return nil
+	}
+	var ds []Diagnostic
+	var path []string // JSON pointer tokens of the mapping being walked
+	var walk func(n *yamlv4.Node)
+	walk = func(n *yamlv4.Node) {
+		switch n.Kind {
+		case yamlv4.MappingNode:
+			seen := make(map[string]*yamlv4.Node, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				text, ok := keyText(k)
+				if ok {
+					if first, dup := seen[text]; dup {
+						at, was := p.pos(file, k), p.pos(file, first)
+						ds = append(ds, Diagnostic{
+							File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeDuplicateKey,
+							Message: fmt.Sprintf("key %q is written twice in %s (first at %d:%d): one copy would silently replace the other", text, pointer(path), was.Line, was.Col),
+						})
+					} else {
+						seen[text] = k
+					}
+				}
+				path = append(path, text)
+				walk(v)
+				path = path[:len(path)-1]
+			}
+		case yamlv4.SequenceNode:
+			for i, c := range n.Content {
+				path = append(path, fmt.Sprint(i))
+				walk(c)
+				path = path[:len(path)-1]
+			}
+		case yamlv4.DocumentNode:
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+	}
+	walk(p.root)
+	return ds
+}
+
+// keyText is the text a mapping key stands for: a scalar's value, an alias's
+// target's value. Other keys (a mapping as a key) have none.
+func keyText(k *yamlv4.Node) (string, bool) {
+	if k.Kind == yamlv4.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind != yamlv4.ScalarNode {
+		return "", false
+	}
+	return k.Value, true
+}
+
+var pointerEscape = strings.NewReplacer("~", "~0", "/", "~1")
+
+// pointer formats tokens as a JSON pointer into the file: #/paths/~1pets/get.
+func pointer(tokens []string) string {
+	if len(tokens) == 0 {
+		return "the top-level mapping"
+	}
+	var b strings.Builder
+	b.WriteString("#")
+	for _, t := range tokens {
+		b.WriteString("/")
+		b.WriteString(pointerEscape.Replace(t))
+	}
+	return b.String()
+}
+
+// checkDuplicateKeys adds a duplicate-key error to d.Diagnostics for every
+// repeated key of the root document and of every file its $refs read.
+func (d *Document) checkDuplicateKeys() {
+	d.Diagnostics = append(d.Diagnostics, duplicateKeys(d.File, d.src)...)
+	seen := map[string]bool{d.File: true}
+	for _, r := range d.refs {
+		if seen[r.name] {
+			continue
+		}
+		seen[r.name] = true
+		d.Diagnostics = append(d.Diagnostics, duplicateKeys(r.name, r.data)...)
+	}
+}
+
+// loadFailure is the LoadError for a document kin-openapi could not load: a
+// duplicate key when the document or a file it read has one (kin-openapi
+// refuses some, such as a method written twice, with a message of its own,
+// and keeps the last copy of others), else what classifyLoadError makes of
+// err.
+func loadFailure(path string, data []byte, err error, refDocs []sourceDoc) *LoadError {
+	ds := duplicateKeys(path, data)
+	for _, r := range refDocs {
+		ds = append(ds, duplicateKeys(r.name, r.data)...)
+	}
+	if len(ds) > 0 {
+		ds = SortDiagnostics(ds)
+		return &LoadError{Diagnostic: ds[0], More: ds[1:], Err: fmt.Errorf("%s: %w", ds[0].Message, err)}
+	}
+	return classifyLoadError(path, data, err, refDocs)
+}
