@@ -8,39 +8,21 @@ import (
 
 // SessionScheme is the name of specgate's built-in cookie session among a route's
 // security schemes (x-auth-required / x-auth-roles are its short form).
-const SessionScheme = "x-auth-session"
+const SessionScheme = generator.SessionScheme
 
 // SchemeRequirement is one scheme of an alternative with the scopes (or roles)
 // it must grant, all of them.
-type SchemeRequirement struct {
-	Scheme string
-	Scopes []string
-}
+type SchemeRequirement = generator.SchemeRequirement
 
 // Requirement is one alternative of a route's security: every scheme must hold.
 // An empty Requirement lets anyone in (an optional route).
-type Requirement []SchemeRequirement
+type Requirement = generator.Requirement
 
-// requirementsOf is a route's security in OpenAPI's meaning: a list of
-// alternatives, any one of which suffices; empty is public.
-//
-// It derives them from Auth and Roles, the short form the table has today; it
-// becomes Route.Requirements once the generator carries them.
+// requirementsOf is a route's security in OpenAPI's meaning, as the table
+// carries it whatever form the document used: a list of alternatives, any one
+// of which suffices; empty is public.
 func requirementsOf(r generator.Route) []Requirement {
-	switch r.Auth {
-	case generator.Public:
-		return nil
-	case generator.Optional:
-		return []Requirement{{}}
-	}
-	if len(r.Roles) == 0 {
-		return []Requirement{{{Scheme: SessionScheme, Scopes: []string{}}}}
-	}
-	out := make([]Requirement, 0, len(r.Roles))
-	for _, role := range r.Roles {
-		out = append(out, Requirement{{Scheme: SessionScheme, Scopes: []string{role}}})
-	}
-	return out
+	return r.Requirements
 }
 
 // Expect is what the document says a route owes a caller.

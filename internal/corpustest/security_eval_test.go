@@ -3,7 +3,6 @@ package corpustest
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -23,13 +22,11 @@ import (
 // them → optional, else required. Documents Build refuses must be refused for
 // a reason the document has (checked for the security codes), never silently.
 func TestSecurityEval(t *testing.T) {
-	corpus := os.Getenv("SPECGATE_CORPUS_DIR") // a corpus fetched already, e.g. in a worktree without ../shared
-	if corpus == "" {
-		corpus = fetchCorpus(t, repoRoot(t))
-	}
+	root := repoRoot(t)
+	corpus := fetchCorpus(t, root)
 	var routes, withSecurity, docs, refused int
 	codes := map[string]int{}
-	for _, spec := range corpusDocs(t, corpus) {
+	for _, spec := range corpusDocs(t, root, corpus) {
 		rel, _ := filepath.Rel(corpus, spec)
 		doc, err := generator.Load(context.Background(), spec, generator.LoadOptions{})
 		if err != nil {
