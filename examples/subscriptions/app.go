@@ -23,6 +23,11 @@ import (
 // end when the process stops.
 const keyEnv = "SUBSCRIPTIONS_HMAC_KEY"
 
+// reportKeyEnv names the environment variable that holds the operator's API key
+// for GET /admin/report (scheme reportKey, scope reports:read). Unset: that
+// alternative accepts no key at all; administrators' sessions still work.
+const reportKeyEnv = "SUBSCRIPTIONS_REPORT_KEY"
+
 // basePath is the servers url of openapi.yaml.
 const basePath = "/api/v1"
 
@@ -41,6 +46,9 @@ type config struct {
 	// where browsers reach this app, required with them.
 	TrustedOrigins []string
 	Origin         string
+	// ReportKey is the API key that opens GET /admin/report (reports:read); ""
+	// accepts none. Only its hash is kept.
+	ReportKey string
 	// Redis, when set, holds the sessions (refresh tokens, revocation channel) and
 	// the login throttle, so several instances share them. Default: in memory.
 	Redis redis.UniversalClient
@@ -51,6 +59,8 @@ type app struct {
 	handler http.Handler
 	users   *userStore
 	auth    *auth.Authenticator[user]
+	// reportKeys holds the hash of the operator's report key, if any.
+	reportKeys *auth.APIKeySet
 }
 
 // close stops the session change-channel subscription.
@@ -93,6 +103,12 @@ func newApp(cfg config) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("login throttle: %w", err)
 	}
+	reportKeys := auth.NewAPIKeys() // SHA-256 hashes only, compared in constant time
+	if cfg.ReportKey != "" {
+		if err := reportKeys.Add(cfg.ReportKey, auth.Principal{Subject: "report-exporter", Scopes: []string{"reports:read"}}); err != nil {
+			return nil, fmt.Errorf("%s: %w", reportKeyEnv, err)
+		}
+	}
 	authn, err := auth.New(auth.Config[user]{
 		Issuer:     "subscriptions-example",
 		Audience:   "subscriptions-example",
@@ -101,8 +117,11 @@ func newApp(cfg config) (*app, error) {
 		SigningKey: cfg.Key,
 		Lookup:     users.lookupForAuth,
 		Roles:      func(u user) []string { return u.Roles },
-		Store:      store,
-		Insecure:   cfg.Insecure,
+		// The document's schemes: cookieAuth is the cookie session (its scopes are
+		// the user's roles), reportKey the operator's API key.
+		Verifiers: map[string]auth.Verifier{"cookieAuth": auth.Session, "reportKey": reportKeys},
+		Store:     store,
+		Insecure:  cfg.Insecure,
 		// One list for CORS and CSRF; the runtime refuses a front end that could not
 		// carry the SameSite=Lax cookies.
 		TrustedOrigins: cfg.TrustedOrigins,
@@ -114,6 +133,10 @@ func newApp(cfg config) (*app, error) {
 		return nil, fmt.Errorf("configure sessions: %w", err)
 	}
 
+	// Every route's schemes have a verifier, or the app does not start.
+	if err := authn.CheckRoutes(api.Routes); err != nil {
+		return nil, err
+	}
 	srv := &server{users: users, auth: authn, throttle: throttle, now: cfg.Now, log: cfg.Logger}
 	mux := http.NewServeMux()
 	api.RegisterRoutesWithOptions(mux, srv, authn, api.StdHTTPServerOptions{
@@ -128,7 +151,7 @@ func newApp(cfg config) (*app, error) {
 	mux.Handle("/", pageHandler()) // any method, so /api/v1/ above stays more specific
 	// CORS outside the mux: it answers trusted origins' preflights, which the mux
 	// has no OPTIONS routes for, and labels every response, 404s included.
-	return &app{handler: securityHeaders(authn.CORS(mux)), users: users, auth: authn}, nil
+	return &app{handler: securityHeaders(authn.CORS(mux)), users: users, auth: authn, reportKeys: reportKeys}, nil
 }
 
 // leeway is the clock skew allowed on token times: the runtime's 10s default, but at

@@ -63,6 +63,7 @@ func startAppTrusting(t *testing.T, clock *testClock, trusted []string, wraps ..
 		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, nil)),
 		BcryptCost: bcrypt.MinCost, // the defaults hash at DefaultCost; tests need no slowness
 		Insecure:   true,
+		ReportKey:  testReportKey,
 	}
 	if len(trusted) > 0 {
 		cfg.TrustedOrigins, cfg.Origin = trusted, base

@@ -183,6 +183,25 @@ func (s *server) ListUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// GetReport counts the users of each plan, in catalog order. Its route lets in an
+// administrator's session or the operator's API key (reportKey, reports:read).
+func (s *server) GetReport(w http.ResponseWriter, r *http.Request) {
+	var rep api.Report
+	rep.Plans = make([]struct {
+		Plan  api.PlanID `json:"plan"`
+		Users int        `json:"users"`
+	}, len(plans))
+	for i, p := range plans {
+		rep.Plans[i].Plan = api.PlanID(p.ID)
+		for _, u := range s.users.all() {
+			if u.Plan == p.ID {
+				rep.Plans[i].Users++
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
 // subscription describes u's subscription.
 func (s *server) subscription(u user) api.Subscription {
 	p, _ := findPlan(u.Plan)

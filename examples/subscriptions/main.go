@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	cfg := config{AccessTTL: *accessTTL, Logger: log}
+	cfg := config{AccessTTL: *accessTTL, Logger: log, ReportKey: os.Getenv(reportKeyEnv)}
 	if *redisURL != "" {
 		opts, err := redis.ParseURL(*redisURL)
 		if err != nil {

@@ -91,6 +91,14 @@ type Problem struct {
 	Type   *string `json:"type,omitempty"`
 }
 
+// Report defines model for Report.
+type Report struct {
+	Plans []struct {
+		Plan  PlanID `json:"plan"`
+		Users int    `json:"users"`
+	} `json:"plans"`
+}
+
 // Subscription defines model for Subscription.
 type Subscription struct {
 	Plan Plan `json:"plan"`
@@ -140,6 +148,9 @@ type UpdateSubscriptionJSONRequestBody = UpdateSubscriptionRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetReport How many users each plan has, for an operator's export.
+	// (GET /admin/report)
+	GetReport(w http.ResponseWriter, r *http.Request)
 	// ListUsers Every user and their plan (administrators only).
 	// (GET /admin/users)
 	ListUsers(w http.ResponseWriter, r *http.Request)
@@ -177,6 +188,20 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// GetReport operation middleware
+func (siw *ServerInterfaceWrapper) GetReport(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetReport(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ListUsers operation middleware
 func (siw *ServerInterfaceWrapper) ListUsers(w http.ResponseWriter, r *http.Request) {
@@ -433,6 +458,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/plans", wrapper.ListPlans)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/feed", wrapper.GetFeed)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/users", wrapper.ListUsers)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/admin/report", wrapper.GetReport)
 
 	return m
 }

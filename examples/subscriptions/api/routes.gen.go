@@ -25,8 +25,17 @@ func specgateRoutes() []auth.Route {
 		{Method: "GET", Pattern: "/api/v1/plans", OperationID: "listPlans", Auth: auth.Public},
 		{Method: "GET", Pattern: "/api/v1/feed", OperationID: "getFeed", Auth: auth.Optional},
 		{Method: "GET", Pattern: "/api/v1/admin/users", OperationID: "listUsers", Auth: auth.Required, Roles: []string{"admin"}},
+		{Method: "GET", Pattern: "/api/v1/admin/report", OperationID: "getReport", Auth: auth.Required, Security: []auth.Requirement{{{Scheme: specgateSchemeCookieAuth, Scopes: []string{"admin"}}}, {{Scheme: specgateSchemeReportKey, Scopes: []string{"reports:read"}}}}},
 	}
 }
+
+// The security schemes of the document that Routes names, as declared in its
+// components.securitySchemes. The application registers a verifier for each
+// by Name.
+var (
+	specgateSchemeCookieAuth = auth.Scheme{Name: "cookieAuth", Kind: auth.APIKey, In: auth.InCookie, Param: "__Host-access"}
+	specgateSchemeReportKey  = auth.Scheme{Name: "reportKey", Kind: auth.APIKey, In: auth.InHeader, Param: "X-API-Key"}
+)
 
 // RegisterRoutes registers every operation of si on mux, each wrapped by g with
 // its entry of Routes, so authentication runs before any parameter is parsed.
@@ -65,4 +74,5 @@ func RegisterRoutesWithOptions(mux *http.ServeMux, si ServerInterface, g auth.Gu
 	register(routes[6], "/plans", wrapper.ListPlans)
 	register(routes[7], "/feed", wrapper.GetFeed)
 	register(routes[8], "/admin/users", wrapper.ListUsers)
+	register(routes[9], "/admin/report", wrapper.GetReport)
 }
