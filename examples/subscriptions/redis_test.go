@@ -96,7 +96,7 @@ func send(t *testing.T, method, url, cookie, body string) (*http.Response, strin
 
 // TestTwoInstancesOnRedis runs two instances of the example on one Redis
 // (-redis): a login on one works on the other, a logout on one is refused on the
-// other within a second (SECURITY.md case 44), and failed logins are counted
+// other within a second (docs/security-cases.md case 44), and failed logins are counted
 // across both (case 45).
 func TestTwoInstancesOnRedis(t *testing.T) {
 	url := startRedis(t)

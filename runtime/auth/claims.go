@@ -8,7 +8,7 @@ import (
 // A strict reader for the flat claims object of a token whose signature already
 // holds. encoding/json would accept duplicate keys (last wins), exp as a float and
 // more; here a claim appears once, NumericDates are plain non-negative integers, and
-// anything else about the document is refused (SECURITY.md cases 8-10).
+// anything else about the document is refused (docs/security-cases.md cases 8-10).
 
 // claim bits record which registered claims were seen, to refuse duplicates.
 type claimBit uint16

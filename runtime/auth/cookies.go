@@ -18,7 +18,7 @@ type jar struct {
 // readCookies scans every Cookie header line for the access and refresh cookie. It
 // does not use r.Cookie, which returns the first of duplicates: a tossed cookie
 // (set by a sibling subdomain or a plain-http page) would shadow the real one, so a
-// name seen twice refuses the request (SECURITY.md case 23). Linear in the header
+// name seen twice refuses the request (docs/security-cases.md case 23). Linear in the header
 // size, however many cookies it holds (case 27).
 func readCookies(lines []string, accessName, refreshName string) jar {
 	var j jar

@@ -83,7 +83,7 @@ func assertCORS(t *testing.T, r result, origin string) {
 	}
 }
 
-// TestSecurityCrossOrigin is SECURITY.md's cross-origin group (cases 53, 54).
+// TestSecurityCrossOrigin is docs/security-cases.md's cross-origin group (cases 53, 54).
 func TestSecurityCrossOrigin(t *testing.T) {
 	e, base := corsEnv(t)
 	s := e.login("alice")

@@ -15,7 +15,7 @@ func deployConfig() Config[string] {
 		Lookup: func(context.Context, string) (string, error) { return "", nil }}
 }
 
-// TestSecurityDeployment is SECURITY.md case 55 and the shapes of
+// TestSecurityDeployment is docs/security-cases.md case 55 and the shapes of
 // docs/deploying.md: what New accepts and what it refuses, with what to do.
 func TestSecurityDeployment(t *testing.T) {
 	cases := []struct {

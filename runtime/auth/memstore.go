@@ -17,7 +17,7 @@ const minSweepInterval = 64
 
 // KeptAncestors is how many rotated tokens of one family a store keeps (MemoryStore
 // and redisstore alike), beside the live one, so that memory is bounded by sessions,
-// not rotations (SECURITY.md case 47). Any of them presented after the grace window
+// not rotations (docs/security-cases.md case 47). Any of them presented after the grace window
 // is reuse and revokes the family; an ancestor older than that is unknown: 401 and
 // cleared cookies, but the family lives on. With a 15-minute access TTL a client
 // rotates at most every 15 minutes, so 8 ancestors cover two hours of a thief

@@ -71,7 +71,7 @@ func TestMemoryStoreSweepsRotationChain(t *testing.T) {
 	}
 }
 
-// TestMemoryStoreFlatCase47 is SECURITY.md case 47 at 100,000 rotations: one session
+// TestMemoryStoreFlatCase47 is docs/security-cases.md case 47 at 100,000 rotations: one session
 // that rotates and never expires keeps the same number of entries throughout, and
 // reuse detection still works at the end.
 func TestMemoryStoreFlatCase47(t *testing.T) {

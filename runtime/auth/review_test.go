@@ -13,7 +13,7 @@ import (
 // lookup runs. If the lookup then fails (503) and the response does not hand over the
 // successor, the client replays the rotated token once the outage is over; after the
 // grace window that is "reuse", which revokes the family and logs the user out with a
-// false security alert. SECURITY.md case 36 says it works again when the store is back.
+// false security alert. docs/security-cases.md case 36 says it works again when the store is back.
 func TestReviewRefreshKeepsSuccessorWhenLookupFails(t *testing.T) {
 	cases := []struct {
 		name, method, path string

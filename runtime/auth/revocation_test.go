@@ -90,7 +90,7 @@ func refusedWithin(t *testing.T, inst instance, cookie string, start time.Time, 
 	}
 }
 
-// revocationCase44 runs SECURITY.md case 44 against instances sharing one store:
+// revocationCase44 runs docs/security-cases.md case 44 against instances sharing one store:
 // logout, reuse detection and RevokeUser on instance 0 end the session on
 // instance 1 within limit. It logs each measured latency.
 func revocationCase44(t *testing.T, insts []instance, limit time.Duration) {

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// tokenCase is one SECURITY.md line: an access cookie and the status it must get
+// tokenCase is one docs/security-cases.md line: an access cookie and the status it must get
 // on a Required route.
 type tokenCase struct {
 	name string

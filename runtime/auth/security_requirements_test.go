@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// SECURITY.md cases 48 to 51, served over loopback through the real guard.
+// docs/security-cases.md cases 48 to 51, served over loopback through the real guard.
 func TestSecurityCases(t *testing.T) {
 	t.Run("case 48 lacking a scope or role of every alternative is 403, no accepted credential 401", func(t *testing.T) {
 		s := newSecEnv(t)

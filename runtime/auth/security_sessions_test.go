@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// TestSecuritySessionsEnd covers SECURITY.md cases 42 and 43 (sessions that end).
+// TestSecuritySessionsEnd covers docs/security-cases.md cases 42 and 43 (sessions that end).
 func TestSecuritySessionsEnd(t *testing.T) {
 	t.Run("case 42 logout with only a refresh cookie mints nothing", func(t *testing.T) {
 		for _, path := range []string{"/logout", "/logout-required", "/logout-optional"} {

@@ -102,7 +102,7 @@ func (a *Authenticator[U]) Refresh(w http.ResponseWriter, r *http.Request) error
 // Logout clears both cookies and, with a Store, revokes the refresh token's whole
 // family. It never starts a session: on a guarded route whose guard refreshed an
 // expired access token for this very request, the cookies the guard set are taken
-// back out of the response (SECURITY.md case 42); a Public logout route avoids even
+// back out of the response (docs/security-cases.md case 42); a Public logout route avoids even
 // that refresh, and is what we recommend. Without a store the refresh token stays valid until it expires (it is
 // stateless); the access token always does, which is why AccessTTL is short. A
 // store error is returned (wrapping ErrUnavailable) after the cookies are cleared.

@@ -18,13 +18,13 @@ import (
 )
 
 // Token types, written into the fixed header so an access token can never pass as a
-// refresh token or the reverse (SECURITY.md case 21).
+// refresh token or the reverse (docs/security-cases.md case 21).
 const (
 	typAccess  = "at+jwt"
 	typRefresh = "rt+jwt"
 )
 
-// maxTokenLen caps a token before anything is decoded (SECURITY.md case 7).
+// maxTokenLen caps a token before anything is decoded (docs/security-cases.md case 7).
 const maxTokenLen = 4096
 
 // b64 is the only encoding JWS allows: URL alphabet, no padding, zero trailing bits.
@@ -33,7 +33,7 @@ var b64 = base64.RawURLEncoding.Strict()
 // signer is a Key with the exact header segment its tokens carry. Verification
 // compares the raw header segment against these, so alg, kid and typ are pinned
 // before a byte is decoded, and headers such as jku, x5u, crit or zip simply do not
-// match (SECURITY.md cases 1, 3, 11-13).
+// match (docs/security-cases.md cases 1, 3, 11-13).
 type signer struct {
 	key    Key
 	header string     // base64url of {"alg":..,"kid":..,"typ":..}
@@ -199,7 +199,7 @@ type expectations struct {
 	leeway   time.Duration
 	// maxLife caps exp - iat (plus leeway, rounded up to whole seconds as NumericDates
 	// are): the configured lifetime, not the one a token claims, bounds how long it
-	// works (SECURITY.md case 43). Zero means no cap (only tests build that).
+	// works (docs/security-cases.md case 43). Zero means no cap (only tests build that).
 	maxLife time.Duration
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/specgate/specgate/runtime/redisstore"
 )
 
-// TestStoreFlatCase47 is SECURITY.md case 47 on Redis: 20,000 rotations of one
+// TestStoreFlatCase47 is docs/security-cases.md case 47 on Redis: 20,000 rotations of one
 // session that never expires leave the same keys (token keys at most
 // auth.KeptAncestors+1) and reuse detection still works.
 func TestStoreFlatCase47(t *testing.T) {

@@ -235,7 +235,7 @@ func (c *cluster) tokenKeys(t *testing.T) int {
 	return len(keys)
 }
 
-// TestTwoInstances is SECURITY.md cases 30-32 across instances: 50 parallel
+// TestTwoInstances is docs/security-cases.md cases 30-32 across instances: 50 parallel
 // requests with one expired access token and one refresh token, spread over two
 // instances, all succeed with one rotation; a replay after the grace window revokes
 // the family on both.
@@ -299,7 +299,7 @@ func TestTwoInstances(t *testing.T) {
 	}
 }
 
-// TestRedisOutage is SECURITY.md case 36 across instances: with redis-server killed
+// TestRedisOutage is docs/security-cases.md case 36 across instances: with redis-server killed
 // mid-run, requests that need a refresh get 503 within the store timeout while a
 // valid access token still gets 200; once Redis is back, both instances work again
 // without a restart.

@@ -131,7 +131,7 @@ func refusedWithin(t *testing.T, r replica, cookie string, start time.Time, limi
 	}
 }
 
-// case44 is SECURITY.md case 44 on replicas 0 and 1: logout, reuse detection and
+// case44 is docs/security-cases.md case 44 on replicas 0 and 1: logout, reuse detection and
 // RevokeUser on one; the other refuses the session's access token within limit.
 // before runs just before each revocation (to break the change channel, say).
 func case44(t *testing.T, rs []replica, limit time.Duration, before func()) {
