@@ -20,8 +20,12 @@ type Requirement = generator.Requirement
 
 // requirementsOf is a route's security in OpenAPI's meaning, as the table
 // carries it whatever form the document used: a list of alternatives, any one
-// of which suffices; empty is public.
+// of which suffices; empty is public. A Route built by hand without
+// Requirements is read in its short form (Auth, Roles).
 func requirementsOf(r generator.Route) []Requirement {
+	if r.Requirements == nil {
+		return generator.ShortFormRequirements(r.Auth, r.Roles)
+	}
 	return r.Requirements
 }
 

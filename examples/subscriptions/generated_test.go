@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -54,6 +55,10 @@ func TestRouteTable(t *testing.T) {
 		{Method: "GET", Pattern: "/api/v1/plans", OperationID: "listPlans", Auth: auth.Public},
 		{Method: "GET", Pattern: "/api/v1/feed", OperationID: "getFeed", Auth: auth.Optional},
 		{Method: "GET", Pattern: "/api/v1/admin/users", OperationID: "listUsers", Auth: auth.Required, Roles: []string{"admin"}},
+		{Method: "GET", Pattern: "/api/v1/admin/report", OperationID: "getReport", Auth: auth.Required, Security: []auth.Requirement{
+			{{Scheme: auth.Scheme{Name: "cookieAuth", Kind: auth.APIKey, In: auth.InCookie, Param: "__Host-access"}, Scopes: []string{"admin"}}},
+			{{Scheme: auth.Scheme{Name: "reportKey", Kind: auth.APIKey, In: auth.InHeader, Param: "X-API-Key"}, Scopes: []string{"reports:read"}}},
+		}},
 	}
 	if len(api.Routes) != len(want) {
 		t.Fatalf("%d routes, want %d: %+v", len(api.Routes), len(want), api.Routes)
@@ -61,7 +66,7 @@ func TestRouteTable(t *testing.T) {
 	for i, got := range api.Routes {
 		w := want[i]
 		if got.Method != w.Method || got.Pattern != w.Pattern || got.OperationID != w.OperationID ||
-			got.Auth != w.Auth || !slices.Equal(got.Roles, w.Roles) {
+			got.Auth != w.Auth || !slices.Equal(got.Roles, w.Roles) || !reflect.DeepEqual(got.Security, w.Security) {
 			t.Errorf("route %d = %+v, want %+v", i, got, w)
 		}
 	}
