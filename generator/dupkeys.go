@@ -52,7 +52,8 @@ func (p parsedSource) pos(file string, n *yamlv4.Node) Position {
 // earlier key of the same mapping in data (the file file), at the second
 // key, naming the first. Keys compare by their text, as kin-openapi reads them
 // into maps of strings (so 1 and "1" are the same key). Aliases are not
-// followed: the mapping they name is checked where it is written.
+// followed: the mapping they name is checked where it is written (and a
+// document of aliases to aliases costs no more than its size).
 func duplicateKeys(file string, data []byte) []Diagnostic {
 	p := parseSource(data)
 	if p.root == nil {
@@ -67,17 +68,15 @@ func duplicateKeys(file string, data []byte) []Diagnostic {
 			seen := make(map[string]*yamlv4.Node, len(n.Content)/2)
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
-				text, ok := keyText(k)
-				if ok {
-					if first, dup := seen[text]; dup {
-						at, was := p.pos(file, k), p.pos(file, first)
-						ds = append(ds, Diagnostic{
-							File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeDuplicateKey,
-							Message: fmt.Sprintf("key %q is written twice in %s (first at %d:%d): one copy would silently replace the other", text, pointer(path), was.Line, was.Col),
-						})
-					} else {
-						seen[text] = k
-					}
+				text := keyText(k)
+				if first, dup := seen[text]; dup {
+					at, was := p.pos(file, k), p.pos(file, first)
+					ds = append(ds, Diagnostic{
+						File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeDuplicateKey,
+						Message: fmt.Sprintf("key %q is written twice in %s (first at %d:%d): one copy would silently replace the other", text, pointer(path), was.Line, was.Col),
+					})
+				} else {
+					seen[text] = k
 				}
 				path = append(path, text)
 				walk(v)
@@ -100,15 +99,46 @@ func duplicateKeys(file string, data []byte) []Diagnostic {
 }
 
 // keyText is the text a mapping key stands for: a scalar's value, an alias's
-// target's value. Other keys (a mapping as a key) have none.
-func keyText(k *yamlv4.Node) (string, bool) {
+// target's. A collection used as a key (? [a]) stands for its flow form, so
+// two alike are duplicates too.
+func keyText(k *yamlv4.Node) string {
 	if k.Kind == yamlv4.AliasNode && k.Alias != nil {
 		k = k.Alias
 	}
-	if k.Kind != yamlv4.ScalarNode {
-		return "", false
+	if k.Kind == yamlv4.ScalarNode {
+		return k.Value
 	}
-	return k.Value, true
+	var b strings.Builder
+	flowText(&b, k, 0)
+	return b.String()
+}
+
+// flowText writes n in a flow form of its own ({a: [b]}), aliases by their
+// name, deep structures cut off: enough to tell two keys apart.
+func flowText(b *strings.Builder, n *yamlv4.Node, depth int) {
+	if depth > 20 {
+		b.WriteString("…")
+		return
+	}
+	switch n.Kind {
+	case yamlv4.ScalarNode:
+		fmt.Fprintf(b, "%q", n.Value)
+	case yamlv4.AliasNode:
+		b.WriteString("*" + n.Value)
+	case yamlv4.SequenceNode, yamlv4.MappingNode:
+		open, closing := "[", "]"
+		if n.Kind == yamlv4.MappingNode {
+			open, closing = "{", "}"
+		}
+		b.WriteString(open)
+		for i, c := range n.Content {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			flowText(b, c, depth+1)
+		}
+		b.WriteString(closing)
+	}
 }
 
 var pointerEscape = strings.NewReplacer("~", "~0", "/", "~1")
