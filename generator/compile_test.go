@@ -17,6 +17,9 @@ import (
 	// modules, through minimal version selection) start from the pinned version
 	// instead of looking up the latest one.
 	_ "github.com/oapi-codegen/runtime"
+	// And the generated routes.gen.go imports runtime/auth: this keeps the runtime
+	// module (replaced by ./runtime) and its sums in the checkout's go.mod.
+	_ "github.com/specgate/specgate/runtime/auth"
 )
 
 // TestCompileAndServe generates the serve case into a fresh module that uses this
@@ -105,8 +108,8 @@ func compileAndServeCase(t *testing.T, name string, extra ...string) string {
 	goMod := readFile(t, filepath.Join(checkout, "go.mod"))
 	goLine := regexp.MustCompile(`(?m)^go \S+$`).FindString(goMod)
 	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/served\n\n"+goLine+"\n\n"+
-		"require github.com/specgate/specgate v0.0.0\n\n"+
-		"replace github.com/specgate/specgate => "+checkout+"\n")
+		"require (\n\tgithub.com/specgate/specgate v0.0.0\n\tgithub.com/specgate/specgate/runtime v0.0.0\n)\n\n"+
+		"replace (\n\tgithub.com/specgate/specgate => "+checkout+"\n\tgithub.com/specgate/specgate/runtime => "+filepath.Join(checkout, "runtime")+"\n)\n")
 	writeFile(t, filepath.Join(mod, "go.sum"), readFile(t, filepath.Join(checkout, "go.sum")))
 	writeFile(t, filepath.Join(mod, "serve_test.go"), readFile(t, filepath.Join(caseDir, "serve_test.go.txt")))
 	for _, f := range extra {

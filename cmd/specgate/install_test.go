@@ -9,11 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
 )
@@ -55,10 +57,15 @@ func TestInstallAsTool(t *testing.T) {
 	}
 	modcache := goEnv(t, "GOMODCACHE")
 	t.Cleanup(func() {
-		os.RemoveAll(filepath.Join(modcache, "github.com", "specgate", "specgate@"+installVersion))
-		old, _ := filepath.Glob(filepath.Join(modcache, "cache", "download", "github.com", "specgate", "specgate", "@v", installVersion+".*"))
-		for _, f := range old {
-			os.Remove(f)
+		for _, m := range checkoutModules {
+			if m.path == "" {
+				continue
+			}
+			os.RemoveAll(filepath.Join(modcache, filepath.FromSlash(m.path)+"@"+installVersion))
+			old, _ := filepath.Glob(filepath.Join(modcache, "cache", "download", filepath.FromSlash(m.path), "@v", "v0.*-local-*"))
+			for _, f := range old {
+				os.Remove(f)
+			}
 		}
 	})
 
@@ -139,6 +146,24 @@ func TestServe(t *testing.T) {
 	}
 	run(app, nil, "vet", "./...")
 	run(app, nil, "test", "-count=1", ".")
+	if out := run(app, nil, "list", "-m", "github.com/specgate/specgate/runtime"); !strings.Contains(out, installVersion) {
+		t.Errorf("the app builds against runtime %q, want the tool's version %s", out, installVersion)
+	}
+
+	// The same generated code against a runtime of an older contract: the build
+	// fails on the version constant, which names what to upgrade.
+	old := serveOlderRuntime(t, proxy, installVersion)
+	stale := t.TempDir()
+	writeTree(t, stale, map[string]string{
+		"go.mod":            "module example.com/stale\n\ngo 1.25\n\nrequire github.com/specgate/specgate/runtime " + old + "\n",
+		"go.sum":            string(mustReadFile(t, filepath.Join("..", "..", "go.sum"))),
+		"api/routes.gen.go": string(mustReadFile(t, filepath.Join(app, "api", "routes.gen.go"))),
+	})
+	cmd := exec.Command("go", "build", "./...")
+	cmd.Dir, cmd.Env = stale, env
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "SupportPackageIsVersion1") {
+		t.Errorf("routes.gen.go against runtime %s: err %v, want a compile error naming SupportPackageIsVersion1:\n%s", old, err, out)
+	}
 
 	// go run pkg@version ignores any module around it, go.sum included, so it would
 	// check every dependency against the checksum database, which a CI machine may
@@ -149,10 +174,23 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// checkoutModules are the modules a user's build meets, by folder in the checkout
+// (examples is not one of them). Deeper folders first: a file belongs to the first
+// whose folder holds it.
+var checkoutModules = []struct{ dir, path string }{
+	{"runtime/redisstore", "github.com/specgate/specgate/runtime/redisstore"},
+	{"runtime", "github.com/specgate/specgate/runtime"},
+	{"examples", ""},
+	{"", "github.com/specgate/specgate"},
+}
+
 // serveCheckout writes a GOPROXY folder that serves the files git would commit
-// from this checkout (tracked, and untracked but not ignored) as a version named
-// after their content, so that a module cache holding an earlier checkout's files
-// under the same version can never stand in for these. It returns the version.
+// from this checkout (tracked, and untracked but not ignored) as one version of
+// each of its modules, named after their content, so that a module cache holding
+// an earlier checkout's files under the same version can never stand in for these.
+// Each go.mod is served as a release would tag it: its replace directives dropped
+// and its requirements on the other modules set to that version. It returns the
+// version.
 func serveCheckout(t *testing.T, proxy string) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
@@ -165,7 +203,7 @@ func serveCheckout(t *testing.T, proxy string) string {
 	if err != nil {
 		t.Fatalf("git ls-files (the test serves the checkout's files): %v", err)
 	}
-	var files []modzip.File
+	files := map[string][]modzip.File{}
 	sum := sha256.New()
 	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
 		data, err := os.ReadFile(filepath.Join(root, name))
@@ -174,30 +212,144 @@ func serveCheckout(t *testing.T, proxy string) string {
 		}
 		fmt.Fprintf(sum, "%s\x00%d\x00", name, len(data))
 		sum.Write(data)
-		files = append(files, checkoutFile{root: root, name: filepath.ToSlash(name)})
+		name = filepath.ToSlash(name)
+		for _, m := range checkoutModules {
+			if rel, ok := strings.CutPrefix(name, m.dir+"/"); ok || m.dir == "" {
+				if m.dir == "" {
+					rel = name
+				}
+				files[m.path] = append(files[m.path], checkoutFile{root: filepath.Join(root, m.dir), name: rel})
+				break
+			}
+		}
 	}
 	installVersion := fmt.Sprintf("v0.1.0-local-%x", sum.Sum(nil)[:6])
-	mv := module.Version{Path: "github.com/specgate/specgate", Version: installVersion}
-	dir := filepath.Join(proxy, "github.com", "specgate", "specgate", "@v")
+	for _, m := range checkoutModules {
+		if m.path != "" {
+			serveModule(t, proxy, module.Version{Path: m.path, Version: installVersion}, files[m.path],
+				releaseGoMod(t, filepath.Join(root, m.dir, "go.mod"), installVersion))
+		}
+	}
+	return installVersion
+}
+
+// serveOlderRuntime serves, beside version, a runtime module whose contract
+// predates the generator's (its version constant is SupportPackageIsVersion0), as
+// a user's go.mod pinned to an old runtime would build against. It returns its version.
+func serveOlderRuntime(t *testing.T, proxy, version string) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "runtime")
+	var files []modzip.File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "redisstore/") || strings.HasSuffix(rel, "_test.go") || !strings.HasSuffix(rel, ".go") {
+			return nil
+		}
+		data := mustReadFile(t, p)
+		if rel == "auth/version.go" {
+			data = bytes.ReplaceAll(data, []byte("SupportPackageIsVersion1"), []byte("SupportPackageIsVersion0"))
+		}
+		files = append(files, memFile{rel, data})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(version, "v0.1.0-local-", "v0.0.1-local-", 1)
+	serveModule(t, proxy, module.Version{Path: "github.com/specgate/specgate/runtime", Version: old}, files,
+		releaseGoMod(t, filepath.Join(dir, "go.mod"), old))
+	return old
+}
+
+// releaseGoMod is the go.mod at path as a release of version would carry it.
+func releaseGoMod(t *testing.T, path, version string) []byte {
+	t.Helper()
+	f, err := modfile.Parse(path, mustReadFile(t, path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.Replace {
+		if err := f.DropReplace(r.Old.Path, r.Old.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range f.Require {
+		if strings.HasPrefix(r.Mod.Path, "github.com/specgate/specgate") {
+			if err := f.AddRequire(r.Mod.Path, version); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	data, err := f.Format()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// serveModule writes mv, made of files with the given go.mod, into the GOPROXY
+// folder proxy.
+func serveModule(t *testing.T, proxy string, mv module.Version, files []modzip.File, goMod []byte) {
+	t.Helper()
+	escaped, err := module.EscapePath(mv.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(proxy, filepath.FromSlash(escaped), "@v")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var zip bytes.Buffer
-	if err := modzip.Create(&zip, mv, files); err != nil {
-		t.Fatal(err)
+	if err := modzip.Create(&zip, mv, withGoMod(files, goMod)); err != nil {
+		t.Fatalf("%s: %v", mv, err)
 	}
 	info, _ := json.Marshal(struct {
 		Version string
 		Time    time.Time
-	}{installVersion, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)})
+	}{mv.Version, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)})
+	list, _ := os.ReadFile(filepath.Join(dir, "list"))
 	writeTree(t, dir, map[string]string{
-		"list":                   installVersion + "\n",
-		installVersion + ".info": string(info),
-		installVersion + ".mod":  string(mustReadFile(t, filepath.Join(root, "go.mod"))),
-		installVersion + ".zip":  zip.String(),
+		"list":               string(list) + mv.Version + "\n",
+		mv.Version + ".info": string(info),
+		mv.Version + ".mod":  string(goMod),
+		mv.Version + ".zip":  zip.String(),
 	})
-	return installVersion
 }
+
+// withGoMod replaces the go.mod among files with one holding data (the zip's
+// go.mod must be the .mod file the proxy serves).
+func withGoMod(files []modzip.File, data []byte) []modzip.File {
+	out := []modzip.File{memFile{"go.mod", data}}
+	for _, f := range files {
+		if f.Path() != "go.mod" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// memFile is a file held in memory, for modzip.Create.
+type memFile struct {
+	name string
+	data []byte
+}
+
+func (f memFile) Path() string                 { return f.name }
+func (f memFile) Lstat() (fs.FileInfo, error)  { return memInfo(f), nil }
+func (f memFile) Open() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.data)), nil }
+
+type memInfo memFile
+
+func (i memInfo) Name() string       { return path.Base(i.name) }
+func (i memInfo) Size() int64        { return int64(len(i.data)) }
+func (i memInfo) Mode() fs.FileMode  { return 0o644 }
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return false }
+func (i memInfo) Sys() any           { return nil }
 
 // checkoutFile is a file of the checkout, for modzip.Create.
 type checkoutFile struct{ root, name string }

@@ -16,6 +16,7 @@ import (
 	"github.com/specgate/specgate/runtime/auth"
 	"github.com/specgate/specgate/runtime/redisstore"
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/net/publicsuffix"
 )
 
 // keyEnv names the environment variable that holds the HMAC signing key (base64, at
@@ -126,8 +127,11 @@ func newApp(cfg config) (*app, error) {
 		// carry the SameSite=Lax cookies.
 		TrustedOrigins: cfg.TrustedOrigins,
 		APIOrigin:      cfg.Origin,
-		Logger:         cfg.Logger,
-		Now:            cfg.Now,
+		// The whole Public Suffix List, so New tells a sibling under github.io or
+		// co.uk from a same-site front end (the runtime leaves x/net out).
+		PublicSuffixList: publicsuffix.List,
+		Logger:           cfg.Logger,
+		Now:              cfg.Now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("configure sessions: %w", err)

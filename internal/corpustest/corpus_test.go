@@ -328,9 +328,15 @@ func writeModule(t *testing.T, root, mod string) {
 
 go 1.26.0
 
-require github.com/specgate/specgate v0.0.0
+require (
+	github.com/specgate/specgate v0.0.0
+	github.com/specgate/specgate/runtime v0.0.0
+)
 
-replace github.com/specgate/specgate => %s
+replace (
+	github.com/specgate/specgate => %[1]s
+	github.com/specgate/specgate/runtime => %[1]s/runtime
+)
 `, filepath.ToSlash(root))
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)

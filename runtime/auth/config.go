@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/http/cookiejar"
 	"sync/atomic"
 	"time"
 
@@ -80,6 +81,14 @@ type Config[U any] struct {
 	SameSite http.SameSite
 	// CORS tunes what Authenticator.CORS answers the TrustedOrigins.
 	CORS CORSConfig
+	// PublicSuffixList decides, for the check above, which hosts are one site.
+	// Nil applies the list's default rule to every host (a public suffix is one
+	// label: com, io), which never refuses a same-site pair but lets pass
+	// siblings under a longer suffix (shop.co.uk and api.co.uk, a.github.io and
+	// b.github.io), whose cookies browsers then withhold. Pass publicsuffix.List
+	// from golang.org/x/net/publicsuffix for the whole list; the runtime module
+	// leaves it out so services that do not need it build without x/net.
+	PublicSuffixList cookiejar.PublicSuffixList
 	// AllowBearer accepts "Authorization: Bearer <access token>" from clients without
 	// cookies. A request carrying both a session cookie and a Bearer header is refused.
 	AllowBearer bool
@@ -200,7 +209,7 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 	if a.writeErr == nil {
 		a.writeErr = WriteProblem
 	}
-	dep, err := checkDeployment(cfg.SameSite, cfg.Insecure, cfg.APIOrigin, cfg.TrustedOrigins, cfg.CORS)
+	dep, err := checkDeployment(cfg.SameSite, cfg.Insecure, cfg.APIOrigin, cfg.TrustedOrigins, cfg.CORS, cfg.PublicSuffixList)
 	if err != nil {
 		return nil, bad("%w", err)
 	}

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
-
-	"golang.org/x/net/publicsuffix"
 )
 
 // This file checks, in New, that the session cookies can work where the API and
@@ -23,7 +22,7 @@ type deployment struct {
 
 // checkDeployment validates SameSite, Insecure, APIOrigin and TrustedOrigins
 // together. Errors are plain; New wraps them with ErrConfig.
-func checkDeployment(sameSite http.SameSite, insecure bool, apiOrigin string, trusted []string, cors CORSConfig) (deployment, error) {
+func checkDeployment(sameSite http.SameSite, insecure bool, apiOrigin string, trusted []string, cors CORSConfig, psl cookiejar.PublicSuffixList) (deployment, error) {
 	d := deployment{sameSite: sameSite}
 	switch sameSite {
 	case 0:
@@ -63,13 +62,13 @@ func checkDeployment(sameSite http.SameSite, insecure bool, apiOrigin string, tr
 		if err != nil {
 			return d, fmt.Errorf("TrustedOrigins: %w", err)
 		}
-		sites[i] = siteOf(u)
+		sites[i] = siteOf(u, psl)
 	}
 	if api == nil {
 		return d, fmt.Errorf("APIOrigin is empty: with TrustedOrigins, say where browsers reach this API " +
 			"(e.g. \"https://api.example.com\"), so New can check that the session cookies reach it from each trusted origin")
 	}
-	apiSite := siteOf(api)
+	apiSite := siteOf(api, psl)
 	for i, o := range trusted {
 		if site := sites[i]; site != apiSite {
 			if d.sameSite != http.SameSiteNoneMode {
@@ -125,15 +124,22 @@ func parseOrigin(o string) (*url.URL, error) {
 }
 
 // siteOf returns the schemeful site of an origin, as browsers decide SameSite:
-// the scheme and the registrable domain (eTLD+1 by the Public Suffix List, private
-// suffixes such as github.io included), or the host itself for an IP address or
-// a host that is itself a public suffix (localhost). Ports do not count.
-func siteOf(u *url.URL) string {
-	host := u.Hostname()
-	if net.ParseIP(host) == nil {
-		if s, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
-			host = s
-		}
+// the scheme and the registrable domain (one label more than the host's public
+// suffix by psl, private suffixes such as github.io included), or the host
+// itself for an IP address or a host that is itself a public suffix
+// (localhost). Ports do not count. A nil psl is the list's default rule: the
+// last label is the suffix.
+func siteOf(u *url.URL, psl cookiejar.PublicSuffixList) string {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if net.ParseIP(host) != nil {
+		return u.Scheme + "://" + host
+	}
+	suffix := host[strings.LastIndexByte(host, '.')+1:]
+	if psl != nil {
+		suffix = psl.PublicSuffix(host)
+	}
+	if rest, ok := strings.CutSuffix(host, "."+suffix); ok && rest != "" {
+		host = rest[strings.LastIndexByte(rest, '.')+1:] + "." + suffix
 	}
 	return u.Scheme + "://" + host
 }

@@ -50,8 +50,11 @@ func TestSecurityDeployment(t *testing.T) {
 			c.SameSite, c.TrustedOrigins, c.APIOrigin = http.SameSiteStrictMode, []string{"https://shop.example"}, "https://api.example.com"
 		}, "SameSite=Strict cookies"},
 		{"case 55 sibling under a private public suffix is another site", func(c *Config[string]) {
-			c.TrustedOrigins, c.APIOrigin = []string{"https://app.github.io"}, "https://api.github.io"
+			c.TrustedOrigins, c.APIOrigin, c.PublicSuffixList = []string{"https://app.github.io"}, "https://api.github.io", testSuffixes
 		}, "another site"},
+		{"without a suffix list, siblings under a longer suffix pass (the documented limit)", func(c *Config[string]) {
+			c.TrustedOrigins, c.APIOrigin = []string{"https://app.github.io"}, "https://api.github.io"
+		}, ""},
 		{"case 55 http front end, https API: schemeful same-site says cross-site", func(c *Config[string]) {
 			c.TrustedOrigins, c.APIOrigin = []string{"http://app.example.com"}, "https://api.example.com"
 		}, "another site"},
@@ -142,19 +145,47 @@ func TestParseOrigin(t *testing.T) {
 	}
 }
 
-func TestSiteOf(t *testing.T) {
-	cases := map[string]string{
-		"https://api.example.com":   "https://example.com",
-		"https://a.b.example.co.uk": "https://example.co.uk",
-		"https://me.github.io":      "https://me.github.io", // github.io is a (private) public suffix
-		"http://localhost:8080":     "http://localhost",
-		"http://127.0.0.1:5173":     "http://127.0.0.1",
-		"http://[::1]:3000":         "http://::1",
+// testSuffixes is a few rules of the Public Suffix List: the runtime module does
+// not depend on golang.org/x/net, whose publicsuffix.List services pass in.
+var testSuffixes = suffixList{"com", "io", "github.io", "uk", "co.uk", "example"}
+
+type suffixList []string
+
+func (l suffixList) String() string { return "test suffixes" }
+
+// PublicSuffix returns the longest listed suffix of domain, or its last label
+// (the list's default rule).
+func (l suffixList) PublicSuffix(domain string) string {
+	best := domain[strings.LastIndexByte(domain, '.')+1:]
+	for _, s := range l {
+		if (domain == s || strings.HasSuffix(domain, "."+s)) && len(s) > len(best) {
+			best = s
+		}
 	}
-	for o, want := range cases {
-		u, _ := url.Parse(o)
-		if got := siteOf(u); got != want {
-			t.Errorf("%s: %q, want %q", o, got, want)
+	return best
+}
+
+func TestSiteOf(t *testing.T) {
+	cases := []struct {
+		origin       string
+		list, noList string
+	}{
+		{"https://api.example.com", "https://example.com", "https://example.com"},
+		{"https://a.b.example.co.uk", "https://example.co.uk", "https://co.uk"},
+		{"https://me.github.io", "https://me.github.io", "https://github.io"}, // github.io is a (private) public suffix
+		{"https://github.io", "https://github.io", "https://github.io"},
+		{"http://localhost:8080", "http://localhost", "http://localhost"},
+		{"http://app.localhost:5173", "http://app.localhost", "http://app.localhost"},
+		{"http://127.0.0.1:5173", "http://127.0.0.1", "http://127.0.0.1"},
+		{"http://[::1]:3000", "http://::1", "http://::1"},
+	}
+	for _, c := range cases {
+		u, _ := url.Parse(c.origin)
+		if got := siteOf(u, testSuffixes); got != c.list {
+			t.Errorf("%s with a list: %q, want %q", c.origin, got, c.list)
+		}
+		if got := siteOf(u, nil); got != c.noList {
+			t.Errorf("%s without a list: %q, want %q", c.origin, got, c.noList)
 		}
 	}
 }
@@ -173,6 +204,7 @@ func FuzzParseOrigin(f *testing.F) {
 		if got := u.Scheme + "://" + u.Host; got != s {
 			t.Fatalf("accepted %q, which is not scheme://host (%q)", s, got)
 		}
-		_ = siteOf(u)
+		_ = siteOf(u, nil)
+		_ = siteOf(u, testSuffixes)
 	})
 }

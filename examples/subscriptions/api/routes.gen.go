@@ -8,6 +8,11 @@ import (
 	"github.com/specgate/specgate/runtime/auth"
 )
 
+// This code needs the runtime/auth contract of the specgate version that
+// generated it: if this line does not compile, require github.com/specgate/specgate/runtime
+// at the same version as the specgate command.
+const _ = auth.SupportPackageIsVersion1
+
 // Routes is the route-auth table of this API: one entry per operation, in the
 // order of the OpenAPI document, read from its x-auth-required and x-auth-roles
 // annotations. Tools and tests may read it; RegisterRoutes works from its own
