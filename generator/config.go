@@ -67,6 +67,9 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
+	if e.Line > 0 && e.Col == 0 { // yaml.v3 gave a line only
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 	}
@@ -180,19 +183,20 @@ func errAt(n *yaml.Node, format string, args ...any) error {
 	return &nodeError{n: n, msg: fmt.Sprintf(format, args...)}
 }
 
-// readMapping reads the mapping m with fields; prefix ("" or "auth.") names
+// readMapping reads the mapping n (or what it aliases) with fields; prefix ("" or "auth.") names
 // nested keys in messages. It returns the keys it saw.
-func readMapping(m *yaml.Node, prefix string, fields []configField, cfg *Config) (map[string]bool, error) {
-	m = resolveAlias(m)
+func readMapping(n *yaml.Node, prefix string, fields []configField, cfg *Config) (map[string]bool, error) {
+	m := resolveAlias(n)
 	if m.Kind != yaml.MappingNode {
 		if prefix == "" {
-			return nil, errAt(m, "config must be a mapping")
+			return nil, errAt(n, "config must be a mapping")
 		}
-		return nil, errAt(m, "%s must be a mapping with the key %s", strings.TrimSuffix(prefix, "."), strings.Join(fieldKeys(fields), ", "))
+		return nil, errAt(n, "%s must be a mapping with the key %s", strings.TrimSuffix(prefix, "."), strings.Join(fieldKeys(fields), ", "))
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := resolveAlias(m.Content[i]), resolveAlias(m.Content[i+1])
+		// Values are read through aliases but errors point at what is written.
+		k, v := resolveAlias(m.Content[i]), m.Content[i+1]
 		if seen[k.Value] {
 			return nil, errAt(k, "duplicate key %q", prefix+k.Value)
 		}
@@ -215,7 +219,8 @@ func readMapping(m *yaml.Node, prefix string, fields []configField, cfg *Config)
 	return seen, nil
 }
 
-// resolveAlias follows *alias to the node it names, as the schema's reading does.
+// resolveAlias follows *alias to the node it names, as YAML (and the schema's
+// reading of it) does.
 func resolveAlias(n *yaml.Node) *yaml.Node {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
@@ -226,8 +231,8 @@ func resolveAlias(n *yaml.Node) *yaml.Node {
 func readVersion(_ *Config, v *yaml.Node) error {
 	// 1 and 1.0 are the same number to JSON Schema; 1.5 and "1" are not 1.
 	var f float64
-	if v.Kind != yaml.ScalarNode || v.Decode(&f) != nil || f != 1 {
-		return errAt(v, "version must be 1, got %s", v.Value)
+	if r := resolveAlias(v); r.Kind != yaml.ScalarNode || r.Decode(&f) != nil || f != 1 {
+		return errAt(v, "version must be 1, got %s", r.Value)
 	}
 	return nil
 }
@@ -238,7 +243,7 @@ func readString(field func(*Config) *string, check func(string) string) func(*Co
 			return err
 		}
 		if msg := check(*field(cfg)); msg != "" {
-			return errAt(v, "%s", msg)
+			return errors.New(msg)
 		}
 		return nil
 	}
@@ -275,10 +280,12 @@ func notEmpty(s string) string {
 // packageProblem says why name cannot be the package clause of a Go file, or "".
 func packageProblem(name string) string {
 	switch {
+	case token.Lookup(name).IsKeyword():
+		return fmt.Sprintf("%q is a Go keyword", name)
 	case !token.IsIdentifier(name):
-		return fmt.Sprintf("package %q is not a Go identifier", name)
-	case name == "_" || token.Lookup(name).IsKeyword():
-		return fmt.Sprintf("package %q is not a Go package name", name)
+		return fmt.Sprintf("%q is not a Go identifier", name)
+	case name == "_":
+		return `"_" is the blank identifier`
 	}
 	return ""
 }
@@ -288,12 +295,13 @@ func baseURLProblem(s string) string {
 	if s == "" || s == "servers" || strings.HasPrefix(s, "/") && !strings.HasSuffix(s, "/") && !strings.ContainsAny(s, "{} ") {
 		return ""
 	}
-	return fmt.Sprintf("base-url must be a path like /api/v1 (no trailing slash) or \"servers\", got %q", s)
+	return fmt.Sprintf("must be a path like /api/v1 (no trailing slash) or \"servers\", got %q", s)
 }
 
 // decodeString reads a string as YAML 1.2 does (and editors with it): a date is
 // the text it is written as.
 func decodeString(n *yaml.Node, dst *string) error {
+	n = resolveAlias(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!timestamp" {
 		*dst = n.Value
 		return nil
@@ -311,6 +319,7 @@ func decodeString(n *yaml.Node, dst *string) error {
 }
 
 func decodeBool(n *yaml.Node, dst *bool) error {
+	n = resolveAlias(n)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		return fmt.Errorf("want true or false, got %s", describeNode(n))
 	}

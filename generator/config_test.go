@@ -48,7 +48,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"spec not string", "version: 1\nspec: [a]\n", "c.yaml:2:7: spec: want a string, got a list"},
 		{"duplicate", "version: 1\nspec: a\nspec: b\n", `c.yaml:3:1: duplicate key "spec"`},
 		{"bad yaml", "version: 1\n spec: [\n", "c.yaml:2:6: mapping values are not allowed in this context"},
-		{"bad package", "version: 1\npackage: my-api\n", `package "my-api" is not a Go identifier`},
+		{"bad package", "version: 1\npackage: my-api\n", `c.yaml:2:10: package: "my-api" is not a Go identifier`},
 		{"empty", "", "empty config"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
