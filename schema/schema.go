@@ -1,9 +1,9 @@
 // Package schema holds the JSON Schema of specgate.yaml, for editors and for
 // tools that check a configuration before specgate runs.
 //
-// Editors that speak the YAML language server protocol (VS Code's YAML
-// extension, Neovim and Helix with yaml-language-server, JetBrains IDEs) pick the
-// schema up from the file's first line, which specgate init writes:
+// Editors that use yaml-language-server (VS Code's YAML extension, Neovim,
+// Helix, Zed) pick the schema up from the file's first line, which specgate init
+// writes:
 //
 //	# yaml-language-server: $schema=https://raw.githubusercontent.com/specgate/specgate/main/schema/specgate.schema.json
 //
