@@ -71,8 +71,10 @@ func TestConfigValidate(t *testing.T) {
 	for _, bad := range []generator.Config{
 		{Output: ".", Package: "api"},
 		{Spec: "a.yaml", Output: ".", Package: "type"},
+		{Spec: "a.yaml", Output: ".", Package: "_"},
 		{Spec: "a.yaml", Output: ".", Package: "api", BaseURL: "v1"},
 		{Spec: "a.yaml", Output: ".", Package: "api", BaseURL: "/v1/"},
+		{Spec: "a.yaml", Output: ".", Package: "api", BaseURL: "/"},
 		{Spec: "a.yaml", Output: ".", Package: "api", Missing: "sometimes"},
 	} {
 		if err := bad.Validate(); !errors.Is(err, generator.ErrConfig) {
