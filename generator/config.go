@@ -183,8 +183,8 @@ func errAt(n *yaml.Node, format string, args ...any) error {
 	return &nodeError{n: n, msg: fmt.Sprintf(format, args...)}
 }
 
-// readMapping reads the mapping n (or what it aliases) with fields; prefix ("" or "auth.") names
-// nested keys in messages. It returns the keys it saw.
+// readMapping reads the mapping n (or what it aliases) with fields; prefix (""
+// or "auth.") names nested keys in messages. It returns the keys it saw.
 func readMapping(n *yaml.Node, prefix string, fields []configField, cfg *Config) (map[string]bool, error) {
 	m := resolveAlias(n)
 	if m.Kind != yaml.MappingNode {
