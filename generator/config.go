@@ -1,11 +1,14 @@
 package generator
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"go/token"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -64,6 +67,9 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
+	if e.Line > 0 && e.Col == 0 { // yaml.v3 gave a line only
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 	}
@@ -72,8 +78,6 @@ func (e *ConfigError) Error() string {
 
 // Unwrap lets errors.Is(err, ErrConfig) match.
 func (e *ConfigError) Unwrap() error { return ErrConfig }
-
-var configKeys = []string{"version", "spec", "output", "package", "strict", "embed-spec", "auth", "allow-remote-refs", "base-url"}
 
 // LoadConfig reads a specgate.yaml. It is strict: unknown keys, wrong types and a
 // version other than 1 are errors with a line. Relative spec and output paths are
@@ -98,97 +102,224 @@ func LoadConfig(path string) (Config, error) {
 }
 
 // ParseConfig parses the bytes of a specgate.yaml named file (for messages) without
-// resolving paths.
+// resolving paths. It accepts exactly the files schema/specgate.schema.json
+// accepts; every error carries the file and, when there is one, a line and column.
 func ParseConfig(file string, data []byte) (Config, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := dec.Decode(&root); err != nil && err != io.EOF {
 		line, col, msg := yamlSyntaxError(data, err)
 		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	if len(root.Content) == 0 {
 		return Config{}, &ConfigError{File: file, Msg: "empty config: at least version: 1 is required"}
 	}
-	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return Config{}, &ConfigError{File: file, Line: m.Line, Col: m.Column, Msg: "config must be a mapping"}
+	// yaml.Unmarshal would read the first document and drop the others unseen.
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		return Config{}, &ConfigError{File: file, Line: next.Line, Col: next.Column, Msg: "a config is one YAML document; found another"}
+	case err != io.EOF:
+		line, col, msg := yamlSyntaxError(data, err)
+		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	var cfg Config
-	cerr := func(n *yaml.Node, format string, args ...any) error {
-		return &ConfigError{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+	seen, err := readMapping(root.Content[0], "", configFields, &cfg)
+	if err == nil && !seen["version"] {
+		err = errAt(root.Content[0], "missing version: 1")
 	}
-	seen := map[string]bool{}
-	version := false
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		if seen[k.Value] {
-			return Config{}, cerr(k, "duplicate key %q", k.Value)
+	if err != nil {
+		var ne *nodeError
+		if errors.As(err, &ne) {
+			return Config{}, &ConfigError{File: file, Line: ne.n.Line, Col: ne.n.Column, Msg: ne.msg}
 		}
-		seen[k.Value] = true
-		var err error
-		switch k.Value {
-		case "version":
-			var n int
-			if err = v.Decode(&n); err != nil || n != 1 {
-				return Config{}, cerr(v, "version must be 1, got %s", v.Value)
-			}
-			version = true
-		case "spec":
-			err = decodeString(v, &cfg.Spec)
-		case "output":
-			err = decodeString(v, &cfg.Output)
-		case "package":
-			err = decodeString(v, &cfg.Package)
-		case "base-url":
-			err = decodeString(v, &cfg.BaseURL)
-		case "strict":
-			err = decodeBool(v, &cfg.Strict)
-		case "embed-spec":
-			err = decodeBool(v, &cfg.EmbedSpec)
-		case "allow-remote-refs":
-			err = decodeBool(v, &cfg.AllowRemoteRefs)
-		case "auth":
-			if v.Kind != yaml.MappingNode {
-				return Config{}, cerr(v, "auth must be a mapping with the key missing")
-			}
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				ak, av := v.Content[j], v.Content[j+1]
-				if ak.Value != "missing" {
-					return Config{}, cerr(ak, "unknown key auth.%s (known: missing)", ak.Value)
-				}
-				var s string
-				if err := decodeString(av, &s); err != nil {
-					return Config{}, cerr(av, "auth.missing: %v", err)
-				}
-				cfg.Missing = MissingPolicy(s)
-				if s == "" || !cfg.Missing.Valid() {
-					return Config{}, cerr(av, "auth.missing must be error, required or from-security, got %q", s)
-				}
-			}
-		default:
-			return Config{}, cerr(k, "unknown key %q (known: %s)", k.Value, strings.Join(configKeys, ", "))
-		}
-		if err != nil {
-			return Config{}, cerr(v, "%s: %v", k.Value, err)
-		}
-	}
-	if !version {
-		return Config{}, cerr(m, "missing version: 1")
-	}
-	if cfg.Package != "" && !token.IsIdentifier(cfg.Package) {
-		return Config{}, &ConfigError{File: file, Msg: fmt.Sprintf("package %q is not a Go identifier", cfg.Package)}
+		return Config{}, &ConfigError{File: file, Msg: err.Error()}
 	}
 	return cfg, nil
 }
 
+// configField is a key of specgate.yaml and how its value is read into a Config.
+type configField struct {
+	key  string
+	read func(cfg *Config, v *yaml.Node) error
+}
+
+// configFields are the top-level keys, in the order messages list them. The
+// schema test derives the parser's keys from here.
+var configFields = []configField{
+	{"version", readVersion},
+	{"spec", readString(func(c *Config) *string { return &c.Spec }, notEmpty)},
+	{"output", readString(func(c *Config) *string { return &c.Output }, notEmpty)},
+	{"package", readString(func(c *Config) *string { return &c.Package }, packageProblem)},
+	{"strict", readBool(func(c *Config) *bool { return &c.Strict })},
+	{"embed-spec", readBool(func(c *Config) *bool { return &c.EmbedSpec })},
+	{"auth", readAuth},
+	{"allow-remote-refs", readBool(func(c *Config) *bool { return &c.AllowRemoteRefs })},
+	{"base-url", readString(func(c *Config) *string { return &c.BaseURL }, baseURLProblem)},
+}
+
+// authFields are the keys of the auth mapping.
+var authFields = []configField{
+	{"missing", readMissing},
+}
+
+func fieldKeys(fields []configField) []string {
+	keys := make([]string, len(fields))
+	for i, f := range fields {
+		keys[i] = f.key
+	}
+	return keys
+}
+
+// nodeError is a problem at a node of the config; ParseConfig adds the file.
+type nodeError struct {
+	n   *yaml.Node
+	msg string
+}
+
+func (e *nodeError) Error() string { return e.msg }
+
+func errAt(n *yaml.Node, format string, args ...any) error {
+	return &nodeError{n: n, msg: fmt.Sprintf(format, args...)}
+}
+
+// readMapping reads the mapping n (or what it aliases) with fields; prefix (""
+// or "auth.") names nested keys in messages. It returns the keys it saw.
+func readMapping(n *yaml.Node, prefix string, fields []configField, cfg *Config) (map[string]bool, error) {
+	m := resolveAlias(n)
+	if m.Kind != yaml.MappingNode {
+		if prefix == "" {
+			return nil, errAt(n, "config must be a mapping")
+		}
+		return nil, errAt(n, "%s must be a mapping with the key %s", strings.TrimSuffix(prefix, "."), strings.Join(fieldKeys(fields), ", "))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		// Values are read through aliases but errors point at what is written.
+		k, v := resolveAlias(m.Content[i]), m.Content[i+1]
+		if seen[k.Value] {
+			return nil, errAt(k, "duplicate key %q", prefix+k.Value)
+		}
+		seen[k.Value] = true
+		j := slices.IndexFunc(fields, func(f configField) bool { return f.key == k.Value })
+		if j < 0 || k.Kind != yaml.ScalarNode {
+			if prefix == "" {
+				return nil, errAt(k, "unknown key %q (known: %s)", k.Value, strings.Join(fieldKeys(fields), ", "))
+			}
+			return nil, errAt(k, "unknown key %s%s (known: %s)", prefix, k.Value, strings.Join(fieldKeys(fields), ", "))
+		}
+		if err := fields[j].read(cfg, v); err != nil {
+			var ne *nodeError
+			if !errors.As(err, &ne) {
+				err = errAt(v, "%s%s: %v", prefix, k.Value, err)
+			}
+			return nil, err
+		}
+	}
+	return seen, nil
+}
+
+// resolveAlias follows *alias to the node it names, as YAML (and the schema's
+// reading of it) does.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func readVersion(_ *Config, v *yaml.Node) error {
+	// 1 and 1.0 are the same number to JSON Schema; 1.5 and "1" are not 1.
+	var f float64
+	if r := resolveAlias(v); r.Kind != yaml.ScalarNode || r.Decode(&f) != nil || f != 1 {
+		return errAt(v, "version must be 1, got %s", r.Value)
+	}
+	return nil
+}
+
+func readString(field func(*Config) *string, check func(string) string) func(*Config, *yaml.Node) error {
+	return func(cfg *Config, v *yaml.Node) error {
+		if err := decodeString(v, field(cfg)); err != nil {
+			return err
+		}
+		if msg := check(*field(cfg)); msg != "" {
+			return errors.New(msg)
+		}
+		return nil
+	}
+}
+
+func readBool(field func(*Config) *bool) func(*Config, *yaml.Node) error {
+	return func(cfg *Config, v *yaml.Node) error { return decodeBool(v, field(cfg)) }
+}
+
+func readAuth(cfg *Config, v *yaml.Node) error {
+	_, err := readMapping(v, "auth.", authFields, cfg)
+	return err
+}
+
+func readMissing(cfg *Config, v *yaml.Node) error {
+	var s string
+	if err := decodeString(v, &s); err != nil {
+		return err
+	}
+	cfg.Missing = MissingPolicy(s)
+	if s == "" || !cfg.Missing.Valid() {
+		return errAt(v, "auth.missing must be error, required or from-security, got %q", s)
+	}
+	return nil
+}
+
+func notEmpty(s string) string {
+	if s == "" {
+		return "must not be empty"
+	}
+	return ""
+}
+
+// packageProblem says why name cannot be the package clause of a Go file, or "".
+func packageProblem(name string) string {
+	switch {
+	case token.Lookup(name).IsKeyword():
+		return fmt.Sprintf("%q is a Go keyword", name)
+	case !token.IsIdentifier(name):
+		return fmt.Sprintf("%q is not a Go identifier", name)
+	case name == "_":
+		return `"_" is the blank identifier`
+	}
+	return ""
+}
+
+// baseURLProblem says why s is not a base-url, or "".
+func baseURLProblem(s string) string {
+	if s == "" || s == "servers" || strings.HasPrefix(s, "/") && !strings.HasSuffix(s, "/") && !strings.ContainsAny(s, "{} ") {
+		return ""
+	}
+	return fmt.Sprintf("must be a path like /api/v1 (no trailing slash) or \"servers\", got %q", s)
+}
+
+// decodeString reads a string as YAML 1.2 does (and editors with it): a date is
+// the text it is written as.
 func decodeString(n *yaml.Node, dst *string) error {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+	n = resolveAlias(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!timestamp" {
+		*dst = n.Value
+		return nil
+	}
+	var v any
+	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
 		return fmt.Errorf("want a string, got %s", describeNode(n))
 	}
-	*dst = n.Value
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("want a string, got %s", describeNode(n))
+	}
+	*dst = s
 	return nil
 }
 
 func decodeBool(n *yaml.Node, dst *bool) error {
+	n = resolveAlias(n)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 		return fmt.Errorf("want true or false, got %s", describeNode(n))
 	}
@@ -212,11 +343,11 @@ func (c Config) Validate() error {
 		return fmt.Errorf("%w: no spec: set spec in %s or pass --spec", ErrConfig, ConfigFile)
 	case c.Output == "":
 		return fmt.Errorf("%w: no output folder", ErrConfig)
-	case !token.IsIdentifier(c.Package) || token.Lookup(c.Package).IsKeyword():
+	case packageProblem(c.Package) != "":
 		return fmt.Errorf("%w: package %q is not a Go package name", ErrConfig, c.Package)
 	case !c.Missing.Valid():
 		return fmt.Errorf("%w: auth.missing must be error, required or from-security, got %q", ErrConfig, c.Missing)
-	case c.BaseURL != "" && c.BaseURL != "servers" && (!strings.HasPrefix(c.BaseURL, "/") || strings.HasSuffix(c.BaseURL, "/") || strings.ContainsAny(c.BaseURL, "{} ")):
+	case baseURLProblem(c.BaseURL) != "":
 		return fmt.Errorf("%w: base-url must be a path like /api/v1 (no trailing slash) or \"servers\", got %q", ErrConfig, c.BaseURL)
 	}
 	return nil

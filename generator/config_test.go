@@ -48,7 +48,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"spec not string", "version: 1\nspec: [a]\n", "c.yaml:2:7: spec: want a string, got a list"},
 		{"duplicate", "version: 1\nspec: a\nspec: b\n", `c.yaml:3:1: duplicate key "spec"`},
 		{"bad yaml", "version: 1\n spec: [\n", "c.yaml:2:6: mapping values are not allowed in this context"},
-		{"bad package", "version: 1\npackage: my-api\n", `package "my-api" is not a Go identifier`},
+		{"bad package", "version: 1\npackage: my-api\n", `c.yaml:2:10: package: "my-api" is not a Go identifier`},
 		{"empty", "", "empty config"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,8 +71,10 @@ func TestConfigValidate(t *testing.T) {
 	for _, bad := range []generator.Config{
 		{Output: ".", Package: "api"},
 		{Spec: "a.yaml", Output: ".", Package: "type"},
+		{Spec: "a.yaml", Output: ".", Package: "_"},
 		{Spec: "a.yaml", Output: ".", Package: "api", BaseURL: "v1"},
 		{Spec: "a.yaml", Output: ".", Package: "api", BaseURL: "/v1/"},
+		{Spec: "a.yaml", Output: ".", Package: "api", BaseURL: "/"},
 		{Spec: "a.yaml", Output: ".", Package: "api", Missing: "sometimes"},
 	} {
 		if err := bad.Validate(); !errors.Is(err, generator.ErrConfig) {

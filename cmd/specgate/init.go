@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/specgate/specgate/generator"
+	"github.com/specgate/specgate/schema"
 )
 
 func init() { register(newInitCmd) }
@@ -30,7 +31,8 @@ func newInitCmd(a *app) *cobra.Command {
 		Long: `init starts a spec-first project: it writes specgate.yaml (or the file given
 with -c) naming the document, output folder and package, and, when the document
 does not exist yet, a small openapi.yaml that shows x-auth-required at the root
-and operation levels and x-auth-roles. It never overwrites: an existing config
+and operation levels and x-auth-roles. The config's first line points editors
+at its JSON Schema, for completion and checks as you type. It never overwrites: an existing config
 is an error (exit 2), an existing document is kept.
 
 It prints the paths it wrote. Run specgate generate next.`,
@@ -54,7 +56,7 @@ It prints the paths it wrote. Run specgate generate next.`,
 			if err := errors.Join(err1, err2); err != nil {
 				return usageErr(err)
 			}
-			cfg := fmt.Sprintf(starterConfig, yamlQuote(specRel), yamlQuote(outRel), yamlQuote(pkg))
+			cfg := starterConfigFor(specRel, outRel, pkg)
 			if _, err := generator.ParseConfig(cfgPath, []byte(cfg)); err != nil {
 				return usageErr(err) // e.g. --package is not an identifier
 			}
@@ -121,6 +123,12 @@ func createNew(path, content string) error {
 	}
 	_, err = f.WriteString(content)
 	return errors.Join(err, f.Close())
+}
+
+// starterConfigFor is the starter specgate.yaml naming spec, out and pkg. Its
+// first line names the schema, so editors complete and check the file.
+func starterConfigFor(spec, out, pkg string) string {
+	return schema.Modeline + "\n" + fmt.Sprintf(starterConfig, yamlQuote(spec), yamlQuote(out), yamlQuote(pkg))
 }
 
 const starterConfig = `# specgate configuration. Paths are relative to this file.
