@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 )
 
@@ -79,7 +80,7 @@ func ParseFile(name string, data []byte, getenv func(string) (string, bool)) (*F
 	p := &fileParser{name: name, getenv: getenv}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, p.yamlError(err)
+		return nil, p.yamlError(data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, &FileError{File: name, Msg: "empty file: it needs identities"}
@@ -98,7 +99,15 @@ type fileParser struct {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func (p *fileParser) yamlError(err error) error {
+// yamlError positions a syntax error. yaml.v3 gives only a line, often the one
+// where the broken construct started; go.yaml.in/yaml/v4 gives the line and
+// column where the parser stopped, so data is read again with it.
+func (p *fileParser) yamlError(data []byte, err error) error {
+	var le *yamlv4.LoadError
+	var n yamlv4.Node
+	if errors.As(yamlv4.Unmarshal(data, &n), &le) && le.Mark.Line > 0 {
+		return &FileError{File: p.name, Line: le.Mark.Line, Col: le.Mark.Column, Msg: le.Message}
+	}
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		var line int

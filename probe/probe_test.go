@@ -158,16 +158,28 @@ func TestProbeDeadCredentials(t *testing.T) {
 	}
 }
 
-// A request nobody answers is skipped and makes the report incomplete.
+// A request nobody answers is skipped and makes the report incomplete, with
+// the first error; after maxNoAnswer in a row nothing more is sent.
 func TestProbeNoAnswer(t *testing.T) {
 	f := parseHolesProbe(t, "http://127.0.0.1:1")
 	f.Identities = f.Identities[:1]
-	rep, err := Run(context.Background(), loadHoles(t), f, Options{Rate: 1000, Timeout: time.Second})
+	rep, err := Run(context.Background(), loadHoles(t), f, Options{Rate: 1000, Timeout: time.Second, Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Summary.OK != 0 || rep.Summary.Weaker != 0 || len(rep.Incomplete) == 0 {
+	if rep.Summary.OK != 0 || rep.Summary.Weaker != 0 || len(rep.Incomplete) != 2 ||
+		!strings.Contains(rep.Incomplete[0], "3 requests got no answer (the first: Get \"http://127.0.0.1:1/public\"") ||
+		!strings.Contains(rep.Incomplete[1], "requests not sent") {
 		t.Errorf("summary %+v incomplete %q", rep.Summary, rep.Incomplete)
+	}
+	sent := 0
+	for _, r := range rep.Results {
+		if strings.HasPrefix(r.Reason, "no answer: ") {
+			sent++
+		}
+	}
+	if sent != maxNoAnswer {
+		t.Errorf("%d requests sent, want %d", sent, maxNoAnswer)
 	}
 }
 

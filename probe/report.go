@@ -44,6 +44,7 @@ type Result struct {
 
 	Pos    generator.Position `json:"-"`
 	failed bool               // sent, but no answer
+	unsent bool               // not sent: the service had stopped answering
 }
 
 // Summary counts results by verdict.
@@ -78,9 +79,11 @@ func (r *Report) Result(operationID, identity string) *Result {
 	return nil
 }
 
-func (r *Report) finish(ids []*identity) {
+// finish counts the verdicts and says why the report is incomplete, if it is.
+// firstErr is the first request error of the run.
+func (r *Report) finish(ids []*identity, firstErr string) {
 	r.Incomplete = []string{}
-	failed := 0
+	failed, unsent := 0, 0
 	for _, res := range r.Results {
 		switch res.Verdict {
 		case OK:
@@ -95,9 +98,15 @@ func (r *Report) finish(ids []*identity) {
 		if res.failed {
 			failed++
 		}
+		if res.unsent {
+			unsent++
+		}
 	}
 	if failed > 0 {
-		r.Incomplete = append(r.Incomplete, fmt.Sprintf("%d requests got no answer", failed))
+		r.Incomplete = append(r.Incomplete, fmt.Sprintf("%d requests got no answer (the first: %s)", failed, firstErr))
+	}
+	if unsent > 0 {
+		r.Incomplete = append(r.Incomplete, fmt.Sprintf("%d requests not sent: the probe stops after %d in a row get no answer", unsent, maxNoAnswer))
 	}
 	// An identity refused with 401 on every route it may call where the guard
 	// demonstrably works (anonymous was refused there too) was never signed in:

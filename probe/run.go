@@ -140,7 +140,7 @@ func Run(ctx context.Context, spec *Spec, f *File, opts Options) (*Report, error
 		close(work)
 		wg.Wait()
 	}
-	rep.finish(ids)
+	rep.finish(ids, s.firstErr)
 	return rep, nil
 }
 
@@ -160,11 +160,46 @@ func skipReason(r generator.Route, f *File, ids []*identity, unsafe bool) string
 	return ""
 }
 
-// session is one run's shared machinery: rate limit and verbose log.
+// maxNoAnswer is how many requests in a row may go unanswered before the probe
+// stops sending: a wrong base URL or a service that is down should fail the run
+// in seconds, not after a timeout per route and identity.
+const maxNoAnswer = 3
+
+// session is one run's shared machinery: rate limit, verbose log, and the count
+// of requests in a row that got no answer.
 type session struct {
 	opts  Options
 	lim   *limiter
 	logMu sync.Mutex
+
+	mu       sync.Mutex
+	noAnswer int    // in a row; an answer resets it
+	firstErr string // the first request error, for the report
+	stopped  bool   // maxNoAnswer reached: nothing more is sent
+}
+
+// answered records the outcome of a request: an error counts towards stopping,
+// an answer starts the count again.
+func (s *session) answered(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.noAnswer = 0
+		return
+	}
+	if s.firstErr == "" {
+		s.firstErr = err.Error()
+	}
+	s.noAnswer++
+	if s.noAnswer >= maxNoAnswer {
+		s.stopped = true
+	}
+}
+
+func (s *session) isStopped() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopped
 }
 
 // client never follows a redirect: the 3xx is the answer, and no request goes to
@@ -239,7 +274,13 @@ func (s *session) probe(ctx context.Context, id *identity, rq request, res *Resu
 		h.Set("Content-Type", rq.ContentType)
 	}
 	res.Sent = describeSent(rq, id)
+	if s.isStopped() {
+		res.Verdict, res.Reason = Skipped, fmt.Sprintf("not sent: %d requests in a row got no answer", maxNoAnswer)
+		res.unsent = true
+		return
+	}
 	status, ct, body, err := s.send(ctx, id.client, rq.Method, rq.URL, h, rq.Body, id.Name)
+	s.answered(err)
 	if err != nil {
 		res.Verdict, res.Reason = Skipped, "no answer: "+err.Error()
 		res.failed = true

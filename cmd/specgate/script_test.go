@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"testing"
@@ -52,5 +55,62 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GIT_CONFIG_GLOBAL", os.DevNull)
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"serve-probe-target": serveProbeTarget,
+		},
 	})
+}
+
+// serveProbeTarget is "serve-probe-target [-hole] VAR": it serves, on loopback
+// until the script ends, the service of testdata/script/probe.txtar's document
+// and sets VAR to its URL. POST /login takes {"user", "password": "s3cret"} and
+// sets the session cookie sid=user; user admin has the role admin. With -hole,
+// GET /admin checks nothing: the hole probe must find.
+func serveProbeTarget(ts *testscript.TestScript, neg bool, args []string) {
+	hole := len(args) == 2 && args[0] == "-hole"
+	if neg || len(args) != 1 && !hole {
+		ts.Fatalf("usage: serve-probe-target [-hole] VAR")
+	}
+	session := func(r *http.Request) string {
+		if c, err := r.Cookie("sid"); err == nil && (c.Value == "reader" || c.Value == "admin") {
+			return c.Value
+		}
+		return ""
+	}
+	guard := func(role string, code int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			u := session(r)
+			switch {
+			case u == "":
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+			case role != "" && u != role:
+				http.Error(w, "forbidden", http.StatusForbidden)
+			default:
+				w.WriteHeader(code)
+			}
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ User, Password string }
+		if json.NewDecoder(r.Body).Decode(&in) != nil || in.Password != "s3cret" {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: in.User, Path: "/"})
+	})
+	mux.HandleFunc("GET /public", func(http.ResponseWriter, *http.Request) {})
+	mux.HandleFunc("GET /me", guard("", http.StatusOK))
+	if hole {
+		mux.HandleFunc("GET /admin", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"users":["reader","admin"]}`)
+		})
+	} else {
+		mux.HandleFunc("GET /admin", guard("admin", http.StatusOK))
+	}
+	mux.HandleFunc("POST /items", guard("", http.StatusCreated))
+	srv := httptest.NewServer(mux)
+	ts.Defer(srv.Close)
+	ts.Setenv(args[len(args)-1], srv.URL)
 }
