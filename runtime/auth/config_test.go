@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -11,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,5 +175,56 @@ func TestSetKeysFlushesTheCache(t *testing.T) {
 	}
 	if r := e.do(req{path: "/me", cookie: e.accessCookie(s.access)}); r.status != 200 {
 		t.Fatalf("token of a verify-only key: %d", r.status)
+	}
+}
+
+// TestGraceWindowShorterThanAccessTTL: a grace window as long as an access
+// token lets a rotated token's hand-back overlap the next real rotation.
+func TestGraceWindowShorterThanAccessTTL(t *testing.T) {
+	key, _ := HMACKey("k1", "HS256", testSecret)
+	cfg := func(access, grace time.Duration) Config[string] {
+		return Config[string]{Issuer: "i", Audience: "a", SigningKey: key, AccessTTL: access, GraceWindow: grace,
+			Lookup: func(context.Context, string) (string, error) { return "", nil }, Logger: discardLogger}
+	}
+	for _, c := range []struct{ access, grace time.Duration }{
+		{DefaultAccessTTL, DefaultAccessTTL},
+		{time.Minute, 2 * time.Minute},
+		{time.Hour, 24 * time.Hour},
+	} {
+		_, err := New(cfg(c.access, c.grace))
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "GraceWindow") || !strings.Contains(err.Error(), "AccessTTL") {
+			t.Errorf("AccessTTL %v, GraceWindow %v: err = %v", c.access, c.grace, err)
+		}
+	}
+	// The default follows a short AccessTTL (the example's -access-ttl 5s demo).
+	short := cfg(5*time.Second, 0)
+	short.Leeway = time.Second
+	if _, err := New(short); err != nil {
+		t.Errorf("AccessTTL 5s, default grace: %v", err)
+	}
+	if _, err := New(cfg(0, DefaultGraceWindow)); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}
+
+// TestInsecureWarns: the development switch must not reach production
+// silently.
+func TestInsecureWarns(t *testing.T) {
+	key, _ := HMACKey("k1", "HS256", testSecret)
+	for _, insecure := range []bool{false, true} {
+		var buf bytes.Buffer
+		_, err := New(Config[string]{Issuer: "i", Audience: "a", SigningKey: key, Insecure: insecure,
+			Lookup: func(context.Context, string) (string, error) { return "", nil },
+			Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for sc := bufio.NewScanner(&buf); sc.Scan(); {
+			warned = warned || strings.Contains(sc.Text(), "level=WARN") && strings.Contains(sc.Text(), "Insecure")
+		}
+		if warned != insecure {
+			t.Errorf("Insecure %v: warned %v (log %q)", insecure, warned, buf.String())
+		}
 	}
 }
