@@ -4,18 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,71 +49,6 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 	if _, err := New(good()); err != nil {
 		t.Fatalf("good config: %v", err)
-	}
-}
-
-func TestKeys(t *testing.T) {
-	if _, err := HMACKey("k", "HS256", make([]byte, 31)); !errors.Is(err, ErrKeyTooShort) {
-		t.Errorf("31-byte key: %v", err)
-	}
-	if _, err := HMACKey("k", "HS1024", testSecret); !errors.Is(err, ErrUnsupportedAlg) {
-		t.Errorf("unknown alg: %v", err)
-	}
-	if _, err := HMACKey("../k", "HS256", testSecret); !errors.Is(err, ErrBadKID) {
-		t.Errorf("bad kid: %v", err)
-	}
-	t.Setenv("SPECGATE_TEST_KEY", base64.StdEncoding.EncodeToString(testSecret))
-	if k, err := HMACKeyFromEnv("env", "HS512", "SPECGATE_TEST_KEY"); err != nil || !k.CanSign() || k.Alg() != "HS512" {
-		t.Errorf("from env: %v", err)
-	}
-	if _, err := HMACKeyFromEnv("env", "HS256", "SPECGATE_TEST_UNSET"); !errors.Is(err, ErrNoKey) {
-		t.Errorf("unset env: %v", err)
-	}
-
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
-	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
-	dir := t.TempDir()
-	for _, k := range []struct {
-		alg  string
-		priv any
-		pub  any
-	}{{"RS256", rsaKey, &rsaKey.PublicKey}, {"ES256", ecKey, &ecKey.PublicKey}, {"EdDSA", edKey, edKey.Public()}} {
-		t.Run(k.alg, func(t *testing.T) {
-			privDER, _ := x509.MarshalPKCS8PrivateKey(k.priv)
-			pubDER, _ := x509.MarshalPKIXPublicKey(k.pub)
-			path := filepath.Join(dir, k.alg+".pem")
-			os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}), 0o600)
-			priv, err := LoadPEMKey("priv", k.alg, path)
-			if err != nil || !priv.CanSign() {
-				t.Fatalf("private: %v", err)
-			}
-			pub, err := ParsePEMKey("pub", k.alg, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
-			if err != nil || pub.CanSign() {
-				t.Fatalf("public: %v", err)
-			}
-			if _, err := ParsePEMKey("x", map[string]string{"RS256": "ES256", "ES256": "EdDSA", "EdDSA": "RS256"}[k.alg], pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})); !errors.Is(err, ErrBadKey) {
-				t.Fatalf("wrong alg accepted: %v", err)
-			}
-			// A token signed by the private key verifies with the public one alone.
-			cfg := Config[string]{Issuer: "i", Audience: "a", SigningKey: priv, Lookup: func(_ context.Context, s string) (string, error) { return s, nil }}
-			a, err := New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			now := time.Now()
-			tok, _, err := mint(a.keys.Load().access, "i", "a", "alice", "", nil, now, time.Minute)
-			if err != nil {
-				t.Fatal(err)
-			}
-			verifier, _ := newSigner(Key{kid: "priv", alg: pub.alg, method: pub.method, verifyKey: pub.verifyKey}, typAccess)
-			if v, r := verifyToken(tok, []*signer{verifier}, expectations{iss: "i", aud: "a"}, now); r != ReasonNone || v.sub != "alice" {
-				t.Fatalf("verify with the public key: %s", r)
-			}
-			if _, err := New(Config[string]{Issuer: "i", Audience: "a", SigningKey: pub, Lookup: cfg.Lookup}); !errors.Is(err, ErrBadKey) {
-				t.Fatalf("a public key as signing key: %v", err)
-			}
-		})
 	}
 }
 
