@@ -165,7 +165,7 @@ func runSecCases(t *testing.T, s *secEnv, cases []secCase) {
 	}
 }
 
-func TestSecurityAPIKey(t *testing.T) {
+func TestAPIKeyScheme(t *testing.T) {
 	s := newSecEnv(t)
 	h := func(kv ...string) map[string]string {
 		m := map[string]string{}
@@ -218,7 +218,7 @@ func (e *env) hasEvent(k EventKind, reason Reason, scheme string) bool {
 	return slices.ContainsFunc(e.events, func(ev Event) bool { return ev.Kind == k && ev.Reason == reason && ev.Scheme == scheme })
 }
 
-func TestSecurityHTTPSchemes(t *testing.T) {
+func TestHTTPSchemes(t *testing.T) {
 	s := newSecEnv(t)
 	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": tok} }
 	runSecCases(t, s, []secCase{
@@ -260,7 +260,7 @@ func TestSecurityHTTPSchemes(t *testing.T) {
 }
 
 // The alternatives: OR, AND, optional, the session among them.
-func TestSecurityAlternatives(t *testing.T) {
+func TestAlternatives(t *testing.T) {
 	s := newSecEnv(t)
 	root, alice := s.login("root"), s.login("alice")
 	hk := func(key string, more ...string) map[string]string {
@@ -313,7 +313,7 @@ func TestSecurityAlternatives(t *testing.T) {
 
 // The session as a scheme: roles are its scopes, an expired access token is
 // refreshed inside the alternative, and the session runs once per request.
-func TestSecuritySessionScheme(t *testing.T) {
+func TestSessionScheme(t *testing.T) {
 	s := newSecEnv(t)
 	root := s.login("root")
 	s.clock.Advance(20 * time.Minute) // access token expired, refresh token live
@@ -365,7 +365,7 @@ func (s *secEnv) login2(user string) testSession {
 	return s.login(user)
 }
 
-func TestSecurityAllowBearer(t *testing.T) {
+func TestAllowBearer(t *testing.T) {
 	s := newSecEnv(t, func(c *Config[*testUser]) { c.AllowBearer = true })
 	root := s.login("root")
 	tok := func(v string) map[string]string { return map[string]string{"Authorization": "Bearer " + v} }
