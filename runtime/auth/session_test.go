@@ -11,6 +11,79 @@ import (
 	"time"
 )
 
+// TestSessionsEnd covers docs/security-cases.md cases 42 and 43 (sessions that end).
+func TestSessionsEnd(t *testing.T) {
+	t.Run("case 42 logout with only a refresh cookie mints nothing", func(t *testing.T) {
+		for _, path := range []string{"/logout", "/logout-required", "/logout-optional"} {
+			t.Run(path, func(t *testing.T) {
+				modes(t, func(t *testing.T, e *env) {
+					s := e.login("alice")
+					e.clock.Advance(16 * time.Minute) // the access token is gone; only refresh left
+					r := e.do(req{method: "POST", path: path, cookie: e.refreshCookie(s.refresh)})
+					if r.status != 200 || r.body != "logged out" {
+						t.Fatalf("status %d body %q", r.status, r.body)
+					}
+					// Exactly the two clearing cookies: nothing with a value.
+					if !r.cleared(e) || len(r.cookies) != 2 {
+						t.Fatalf("want only the two clearing cookies, got %q", r.cookies)
+					}
+					if e.store != nil {
+						// The family is revoked: the refresh token opens nothing.
+						if r := e.do(req{path: "/me", cookie: e.refreshCookie(s.refresh)}); r.status != 401 {
+							t.Fatalf("refresh token after logout: %d", r.status)
+						}
+					}
+				})
+			})
+		}
+	})
+
+	t.Run("case 43 lifetime capped by the config", func(t *testing.T) {
+		e := newEnv(t) // AccessTTL 15m, Leeway 10s, RefreshTTL 24h
+		now := e.clock.Now().Unix()
+		access := func(iat, exp int64) string {
+			return e.tok(fmt.Sprintf(`{"iss":%q,"sub":"alice","aud":%q,"exp":%d,"iat":%d,"jti":"j","sid":"test-sid"}`, testIssuer, testAudience, exp, iat))
+		}
+		for _, c := range []struct {
+			name     string
+			iat, exp int64
+			want     int
+		}{
+			{"exactly AccessTTL+Leeway", now - 5, now - 5 + 15*60 + 10, 200},
+			{"one second more", now - 5, now - 5 + 15*60 + 11, 401},
+			{"valid until 9999", now, 253402300799, 401},
+			{"a day", now, now + 86400, 401},
+		} {
+			r := e.do(req{path: "/me", cookie: e.accessCookie(access(c.iat, c.exp))})
+			if r.status != c.want {
+				t.Errorf("access %s: status %d, want %d", c.name, r.status, c.want)
+			}
+		}
+
+		// Stateless refresh tokens: capped by RefreshTTL (+ Leeway).
+		s := newEnv(t, stateless())
+		ks := s.a.keys.Load()
+		for _, c := range []struct {
+			name string
+			ttl  time.Duration
+			want int
+		}{
+			{"RefreshTTL", 24 * time.Hour, 200},
+			{"RefreshTTL+Leeway", 24*time.Hour + 10*time.Second, 200},
+			{"a year", 365 * 24 * time.Hour, 401},
+		} {
+			tok, _, err := mint(ks.refresh, testIssuer, testAudience, "alice", "", nil, s.clock.Now(), c.ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := s.do(req{path: "/me", cookie: s.refreshCookie(tok)})
+			if r.status != c.want {
+				t.Errorf("stateless refresh %s: status %d, want %d", c.name, r.status, c.want)
+			}
+		}
+	})
+}
+
 // helperServer routes the session helpers without a method in the pattern, so every
 // method reaches them: an app whose router does not restrict the method.
 func helperServer(t *testing.T, e *env) string {
@@ -104,79 +177,6 @@ func TestLoginRevokesPreviousFamily(t *testing.T) {
 		// Without an old session to revoke, the store is never asked to.
 		if r := e.do(req{method: "POST", path: "/login", form: "user=bob"}); r.status != 200 {
 			t.Fatalf("login without cookies: %d %q", r.status, r.body)
-		}
-	})
-}
-
-// TestSessionsEnd covers docs/security-cases.md cases 42 and 43 (sessions that end).
-func TestSessionsEnd(t *testing.T) {
-	t.Run("case 42 logout with only a refresh cookie mints nothing", func(t *testing.T) {
-		for _, path := range []string{"/logout", "/logout-required", "/logout-optional"} {
-			t.Run(path, func(t *testing.T) {
-				modes(t, func(t *testing.T, e *env) {
-					s := e.login("alice")
-					e.clock.Advance(16 * time.Minute) // the access token is gone; only refresh left
-					r := e.do(req{method: "POST", path: path, cookie: e.refreshCookie(s.refresh)})
-					if r.status != 200 || r.body != "logged out" {
-						t.Fatalf("status %d body %q", r.status, r.body)
-					}
-					// Exactly the two clearing cookies: nothing with a value.
-					if !r.cleared(e) || len(r.cookies) != 2 {
-						t.Fatalf("want only the two clearing cookies, got %q", r.cookies)
-					}
-					if e.store != nil {
-						// The family is revoked: the refresh token opens nothing.
-						if r := e.do(req{path: "/me", cookie: e.refreshCookie(s.refresh)}); r.status != 401 {
-							t.Fatalf("refresh token after logout: %d", r.status)
-						}
-					}
-				})
-			})
-		}
-	})
-
-	t.Run("case 43 lifetime capped by the config", func(t *testing.T) {
-		e := newEnv(t) // AccessTTL 15m, Leeway 10s, RefreshTTL 24h
-		now := e.clock.Now().Unix()
-		access := func(iat, exp int64) string {
-			return e.tok(fmt.Sprintf(`{"iss":%q,"sub":"alice","aud":%q,"exp":%d,"iat":%d,"jti":"j","sid":"test-sid"}`, testIssuer, testAudience, exp, iat))
-		}
-		for _, c := range []struct {
-			name     string
-			iat, exp int64
-			want     int
-		}{
-			{"exactly AccessTTL+Leeway", now - 5, now - 5 + 15*60 + 10, 200},
-			{"one second more", now - 5, now - 5 + 15*60 + 11, 401},
-			{"valid until 9999", now, 253402300799, 401},
-			{"a day", now, now + 86400, 401},
-		} {
-			r := e.do(req{path: "/me", cookie: e.accessCookie(access(c.iat, c.exp))})
-			if r.status != c.want {
-				t.Errorf("access %s: status %d, want %d", c.name, r.status, c.want)
-			}
-		}
-
-		// Stateless refresh tokens: capped by RefreshTTL (+ Leeway).
-		s := newEnv(t, stateless())
-		ks := s.a.keys.Load()
-		for _, c := range []struct {
-			name string
-			ttl  time.Duration
-			want int
-		}{
-			{"RefreshTTL", 24 * time.Hour, 200},
-			{"RefreshTTL+Leeway", 24*time.Hour + 10*time.Second, 200},
-			{"a year", 365 * 24 * time.Hour, 401},
-		} {
-			tok, _, err := mint(ks.refresh, testIssuer, testAudience, "alice", "", nil, s.clock.Now(), c.ttl)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := s.do(req{path: "/me", cookie: s.refreshCookie(tok)})
-			if r.status != c.want {
-				t.Errorf("stateless refresh %s: status %d, want %d", c.name, r.status, c.want)
-			}
 		}
 	})
 }
