@@ -1,23 +1,14 @@
 package auth
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"errors"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestNewRejectsBadConfig(t *testing.T) {
@@ -59,100 +50,6 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
-func TestKeys(t *testing.T) {
-	if _, err := HMACKey("k", "HS256", make([]byte, 31)); !errors.Is(err, ErrKeyTooShort) {
-		t.Errorf("31-byte key: %v", err)
-	}
-	if _, err := HMACKey("k", "HS1024", testSecret); !errors.Is(err, ErrUnsupportedAlg) {
-		t.Errorf("unknown alg: %v", err)
-	}
-	if _, err := HMACKey("../k", "HS256", testSecret); !errors.Is(err, ErrBadKID) {
-		t.Errorf("bad kid: %v", err)
-	}
-	t.Setenv("SPECGATE_TEST_KEY", base64.StdEncoding.EncodeToString(testSecret))
-	if k, err := HMACKeyFromEnv("env", "HS512", "SPECGATE_TEST_KEY"); err != nil || !k.CanSign() || k.Alg() != "HS512" {
-		t.Errorf("from env: %v", err)
-	}
-	if _, err := HMACKeyFromEnv("env", "HS256", "SPECGATE_TEST_UNSET"); !errors.Is(err, ErrNoKey) {
-		t.Errorf("unset env: %v", err)
-	}
-
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
-	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
-	dir := t.TempDir()
-	for _, k := range []struct {
-		alg  string
-		priv any
-		pub  any
-	}{{"RS256", rsaKey, &rsaKey.PublicKey}, {"ES256", ecKey, &ecKey.PublicKey}, {"EdDSA", edKey, edKey.Public()}} {
-		t.Run(k.alg, func(t *testing.T) {
-			privDER, _ := x509.MarshalPKCS8PrivateKey(k.priv)
-			pubDER, _ := x509.MarshalPKIXPublicKey(k.pub)
-			path := filepath.Join(dir, k.alg+".pem")
-			os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}), 0o600)
-			priv, err := LoadPEMKey("priv", k.alg, path)
-			if err != nil || !priv.CanSign() {
-				t.Fatalf("private: %v", err)
-			}
-			pub, err := ParsePEMKey("pub", k.alg, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
-			if err != nil || pub.CanSign() {
-				t.Fatalf("public: %v", err)
-			}
-			if _, err := ParsePEMKey("x", map[string]string{"RS256": "ES256", "ES256": "EdDSA", "EdDSA": "RS256"}[k.alg], pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})); !errors.Is(err, ErrBadKey) {
-				t.Fatalf("wrong alg accepted: %v", err)
-			}
-			// A token signed by the private key verifies with the public one alone.
-			cfg := Config[string]{Issuer: "i", Audience: "a", SigningKey: priv, Lookup: func(_ context.Context, s string) (string, error) { return s, nil }}
-			a, err := New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			now := time.Now()
-			tok, _, err := mint(a.keys.Load().access, "i", "a", "alice", "", nil, now, time.Minute)
-			if err != nil {
-				t.Fatal(err)
-			}
-			verifier, _ := newSigner(Key{kid: "priv", alg: pub.alg, method: pub.method, verifyKey: pub.verifyKey}, typAccess)
-			if v, r := verifyToken(tok, []*signer{verifier}, expectations{iss: "i", aud: "a"}, now); r != ReasonNone || v.sub != "alice" {
-				t.Fatalf("verify with the public key: %s", r)
-			}
-			if _, err := New(Config[string]{Issuer: "i", Audience: "a", SigningKey: pub, Lookup: cfg.Lookup}); !errors.Is(err, ErrBadKey) {
-				t.Fatalf("a public key as signing key: %v", err)
-			}
-		})
-	}
-}
-
-// TestGolangJWTReference checks our minting and our lean verifier against
-// golang-jwt both ways.
-func TestGolangJWTReference(t *testing.T) {
-	e := newEnv(t)
-	s := e.login("root")
-	var claims struct {
-		jwt.RegisteredClaims
-		Roles []string `json:"roles"`
-	}
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(testIssuer), jwt.WithAudience(testAudience),
-		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(e.clock.Now))
-	tok, err := parser.ParseWithClaims(s.access, &claims, func(tk *jwt.Token) (any, error) { return testSecret, nil })
-	if err != nil || claims.Subject != "root" || len(claims.Roles) != 1 || tok.Header["typ"] != "at+jwt" || tok.Header["kid"] != testKID {
-		t.Fatalf("golang-jwt rejects our token: %v %+v %v", err, claims, tok.Header)
-	}
-
-	now := e.clock.Now()
-	ref := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": testIssuer, "aud": []string{testAudience}, "sub": "bob",
-		"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "custom": map[string]any{"nested": []any{1.5, true, nil, "x"}}})
-	ref.Header["kid"], ref.Header["typ"] = testKID, "at+jwt"
-	signed, err := ref.SignedString(testSecret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, r := verifyToken(signed, e.a.keys.Load().accessVerify, e.a.expect(), now); r != ReasonNone || v.sub != "bob" {
-		t.Fatalf("we reject golang-jwt's token: %s", r)
-	}
-}
-
 func TestSetKeysFlushesTheCache(t *testing.T) {
 	e := newEnv(t)
 	s := e.login("alice")
@@ -172,5 +69,56 @@ func TestSetKeysFlushesTheCache(t *testing.T) {
 	}
 	if r := e.do(req{path: "/me", cookie: e.accessCookie(s.access)}); r.status != 200 {
 		t.Fatalf("token of a verify-only key: %d", r.status)
+	}
+}
+
+// TestGraceWindowShorterThanAccessTTL: a grace window as long as an access
+// token lets a rotated token's hand-back overlap the next real rotation.
+func TestGraceWindowShorterThanAccessTTL(t *testing.T) {
+	key, _ := HMACKey("k1", "HS256", testSecret)
+	cfg := func(access, grace time.Duration) Config[string] {
+		return Config[string]{Issuer: "i", Audience: "a", SigningKey: key, AccessTTL: access, GraceWindow: grace,
+			Lookup: func(context.Context, string) (string, error) { return "", nil }, Logger: discardLogger}
+	}
+	for _, c := range []struct{ access, grace time.Duration }{
+		{DefaultAccessTTL, DefaultAccessTTL},
+		{time.Minute, 2 * time.Minute},
+		{time.Hour, 24 * time.Hour},
+	} {
+		_, err := New(cfg(c.access, c.grace))
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "GraceWindow") || !strings.Contains(err.Error(), "AccessTTL") {
+			t.Errorf("AccessTTL %v, GraceWindow %v: err = %v", c.access, c.grace, err)
+		}
+	}
+	// The default follows a short AccessTTL (the example's -access-ttl 5s demo).
+	short := cfg(5*time.Second, 0)
+	short.Leeway = time.Second
+	if _, err := New(short); err != nil {
+		t.Errorf("AccessTTL 5s, default grace: %v", err)
+	}
+	if _, err := New(cfg(0, DefaultGraceWindow)); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}
+
+// TestInsecureWarns: the development switch must not reach production
+// silently.
+func TestInsecureWarns(t *testing.T) {
+	key, _ := HMACKey("k1", "HS256", testSecret)
+	for _, insecure := range []bool{false, true} {
+		var buf bytes.Buffer
+		_, err := New(Config[string]{Issuer: "i", Audience: "a", SigningKey: key, Insecure: insecure,
+			Lookup: func(context.Context, string) (string, error) { return "", nil },
+			Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for sc := bufio.NewScanner(&buf); sc.Scan(); {
+			warned = warned || strings.Contains(sc.Text(), "level=WARN") && strings.Contains(sc.Text(), "Insecure")
+		}
+		if warned != insecure {
+			t.Errorf("Insecure %v: warned %v (log %q)", insecure, warned, buf.String())
+		}
 	}
 }

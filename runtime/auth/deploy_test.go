@@ -15,9 +15,9 @@ func deployConfig() Config[string] {
 		Lookup: func(context.Context, string) (string, error) { return "", nil }}
 }
 
-// TestSecurityDeployment is docs/security-cases.md case 55 and the shapes of
+// TestDeployment is docs/security-cases.md case 55 and the shapes of
 // docs/deploying.md: what New accepts and what it refuses, with what to do.
-func TestSecurityDeployment(t *testing.T) {
+func TestDeployment(t *testing.T) {
 	cases := []struct {
 		name   string
 		mutate func(*Config[string])

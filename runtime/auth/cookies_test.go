@@ -7,7 +7,9 @@ import (
 	"time"
 )
 
-func TestSecurityCookiesAndTransport(t *testing.T) {
+// TestCookiesAndTransport covers docs/security-cases.md cases 23 to 27: how the
+// session cookies are read and written.
+func TestCookiesAndTransport(t *testing.T) {
 	e := newEnv(t)
 	bearerEnv := newEnv(t, func(c *Config[*testUser]) { c.AllowBearer = true })
 	alice, bob := e.login("alice"), e.login("bob")

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // tokenCase is one docs/security-cases.md line: an access cookie and the status it must get
@@ -58,7 +60,9 @@ func flipLastSigBit(tok string) string {
 	return string(b)
 }
 
-func TestSecurityTokenFormatAndCrypto(t *testing.T) {
+// TestTokenFormatAndCrypto covers docs/security-cases.md cases 1 to 13: the token
+// format and its signature, refused before any claim is trusted.
+func TestTokenFormatAndCrypto(t *testing.T) {
 	e := newEnv(t)
 	other := []byte("another-secret-another-secret-32b")
 	hsHdr := func(alg, kid string) string { return `{"alg":"` + alg + `","kid":"` + kid + `","typ":"at+jwt"}` }
@@ -227,3 +231,32 @@ func TestSecurityTokenFormatAndCrypto(t *testing.T) {
 }
 
 const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// TestGolangJWTReference checks our minting and our lean verifier against
+// golang-jwt both ways.
+func TestGolangJWTReference(t *testing.T) {
+	e := newEnv(t)
+	s := e.login("root")
+	var claims struct {
+		jwt.RegisteredClaims
+		Roles []string `json:"roles"`
+	}
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(testIssuer), jwt.WithAudience(testAudience),
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(e.clock.Now))
+	tok, err := parser.ParseWithClaims(s.access, &claims, func(tk *jwt.Token) (any, error) { return testSecret, nil })
+	if err != nil || claims.Subject != "root" || len(claims.Roles) != 1 || tok.Header["typ"] != "at+jwt" || tok.Header["kid"] != testKID {
+		t.Fatalf("golang-jwt rejects our token: %v %+v %v", err, claims, tok.Header)
+	}
+
+	now := e.clock.Now()
+	ref := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": testIssuer, "aud": []string{testAudience}, "sub": "bob",
+		"exp": now.Add(time.Minute).Unix(), "iat": now.Unix(), "custom": map[string]any{"nested": []any{1.5, true, nil, "x"}}})
+	ref.Header["kid"], ref.Header["typ"] = testKID, "at+jwt"
+	signed, err := ref.SignedString(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, r := verifyToken(signed, e.a.keys.Load().accessVerify, e.a.expect(), now); r != ReasonNone || v.sub != "bob" {
+		t.Fatalf("we reject golang-jwt's token: %s", r)
+	}
+}

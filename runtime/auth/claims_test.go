@@ -7,7 +7,9 @@ import (
 	"time"
 )
 
-func TestSecurityClaims(t *testing.T) {
+// TestClaims covers docs/security-cases.md cases 14 to 22: the claims of a token
+// whose signature is good.
+func TestClaims(t *testing.T) {
 	e := newEnv(t)
 	now := func() int64 { return e.clock.Now().Unix() }
 	payload := func(f string, args ...any) func(e *env) string {

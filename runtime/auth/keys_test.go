@@ -1,66 +1,92 @@
 package auth
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
 
-// Tests written by the security review: each one failed before its fix.
-
-// TestReviewRefreshKeepsSuccessorWhenLookupFails: the store rotates before the user
-// lookup runs. If the lookup then fails (503) and the response does not hand over the
-// successor, the client replays the rotated token once the outage is over; after the
-// grace window that is "reuse", which revokes the family and logs the user out with a
-// false security alert. docs/security-cases.md case 36 says it works again when the store is back.
-func TestReviewRefreshKeepsSuccessorWhenLookupFails(t *testing.T) {
-	cases := []struct {
-		name, method, path string
-		status             int // while the user store is down
-	}{
-		{"required route", "GET", "/me", 503},
-		{"optional route", "GET", "/maybe", 200},
-		{"Refresh helper", "POST", "/refresh", 503},
+func TestKeys(t *testing.T) {
+	if _, err := HMACKey("k", "HS256", make([]byte, 31)); !errors.Is(err, ErrKeyTooShort) {
+		t.Errorf("31-byte key: %v", err)
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
-			e.t = t
-			s := e.login("alice")
-			e.clock.Advance(16 * time.Minute)
-			e.db.down.Store(true)
-			r := e.do(req{method: tc.method, path: tc.path, cookie: e.both(s)})
-			if r.status != tc.status {
-				t.Fatalf("user store down: %d %s", r.status, r.body)
+	if _, err := HMACKey("k", "HS1024", testSecret); !errors.Is(err, ErrUnsupportedAlg) {
+		t.Errorf("unknown alg: %v", err)
+	}
+	if _, err := HMACKey("../k", "HS256", testSecret); !errors.Is(err, ErrBadKID) {
+		t.Errorf("bad kid: %v", err)
+	}
+	t.Setenv("SPECGATE_TEST_KEY", base64.StdEncoding.EncodeToString(testSecret))
+	if k, err := HMACKeyFromEnv("env", "HS512", "SPECGATE_TEST_KEY"); err != nil || !k.CanSign() || k.Alg() != "HS512" {
+		t.Errorf("from env: %v", err)
+	}
+	if _, err := HMACKeyFromEnv("env", "HS256", "SPECGATE_TEST_UNSET"); !errors.Is(err, ErrNoKey) {
+		t.Errorf("unset env: %v", err)
+	}
+
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	dir := t.TempDir()
+	for _, k := range []struct {
+		alg  string
+		priv any
+		pub  any
+	}{{"RS256", rsaKey, &rsaKey.PublicKey}, {"ES256", ecKey, &ecKey.PublicKey}, {"EdDSA", edKey, edKey.Public()}} {
+		t.Run(k.alg, func(t *testing.T) {
+			privDER, _ := x509.MarshalPKCS8PrivateKey(k.priv)
+			pubDER, _ := x509.MarshalPKIXPublicKey(k.pub)
+			path := filepath.Join(dir, k.alg+".pem")
+			os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}), 0o600)
+			priv, err := LoadPEMKey("priv", k.alg, path)
+			if err != nil || !priv.CanSign() {
+				t.Fatalf("private: %v", err)
 			}
-			next, n := r.setCookie(e.a.refreshName)
-			if n != 1 || next == "" || next == s.refresh {
-				t.Fatalf("rotated, but the successor was not handed over: %q", r.cookies)
+			pub, err := ParsePEMKey("pub", k.alg, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
+			if err != nil || pub.CanSign() {
+				t.Fatalf("public: %v", err)
 			}
-			if _, n := r.setCookie(e.a.accessName); n != 0 {
-				t.Fatalf("an access cookie was set on a failed refresh: %q", r.cookies)
+			if _, err := ParsePEMKey("x", map[string]string{"RS256": "ES256", "ES256": "EdDSA", "EdDSA": "RS256"}[k.alg], pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})); !errors.Is(err, ErrBadKey) {
+				t.Fatalf("wrong alg accepted: %v", err)
 			}
-			if cc := r.header.Get("Cache-Control"); cc != "no-store" {
-				t.Fatalf("Cache-Control %q on a response that sets a token", cc)
+			// A token signed by the private key verifies with the public one alone.
+			cfg := Config[string]{Issuer: "i", Audience: "a", SigningKey: priv, Lookup: func(_ context.Context, s string) (string, error) { return s, nil }}
+			a, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
 			}
-			// The outage outlasts the grace window; then the store is back.
-			e.clock.Advance(time.Minute)
-			e.db.down.Store(false)
-			r = e.do(req{path: "/me", cookie: e.accessCookie(s.access) + "; " + e.refreshCookie(next)})
-			if r.status != 200 || r.body != "user:alice" {
-				t.Fatalf("user store back: %d %s", r.status, r.body)
+			now := time.Now()
+			tok, _, err := mint(a.keys.Load().access, "i", "a", "alice", "", nil, now, time.Minute)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if n := e.eventCount(EventReuseDetected); n != 0 {
-				t.Fatalf("%d reuse-detected events for a legitimate client", n)
+			verifier, _ := newSigner(Key{kid: "priv", alg: pub.alg, method: pub.method, verifyKey: pub.verifyKey}, typAccess)
+			if v, r := verifyToken(tok, []*signer{verifier}, expectations{iss: "i", aud: "a"}, now); r != ReasonNone || v.sub != "alice" {
+				t.Fatalf("verify with the public key: %s", r)
+			}
+			if _, err := New(Config[string]{Issuer: "i", Audience: "a", SigningKey: pub, Lookup: cfg.Lookup}); !errors.Is(err, ErrBadKey) {
+				t.Fatalf("a public key as signing key: %v", err)
 			}
 		})
 	}
 }
 
-// reviewRSA4608 is a 4608-bit RSA key (embedded: generating one takes seconds).
+// rsa4608PEM is a 4608-bit RSA key (embedded: generating one takes seconds).
 // Its signatures are 576 bytes, more than verifyToken's 512-byte stack buffer.
-const reviewRSA4608 = `-----BEGIN PRIVATE KEY-----
+const rsa4608PEM = `-----BEGIN PRIVATE KEY-----
 MIIKYgIBADANBgkqhkiG9w0BAQEFAASCCkwwggpIAgEAAoICQQCno51nw0i9Cj/U
 HJU2pdCbveerz+PCuSYJA0nYRlnYdQIkcpM0JLoiQMBwEyfH9XfBSkX/lp/gaSaN
 FVgrFMe7CES25B5j8dUnbxV3Sa9nzWWRLmUeebww9anOi64KmEPLb4mroCjpYQKY
@@ -120,11 +146,11 @@ B3dUBRHGbeW/TJddeur0nFzFcqp+5A==
 -----END PRIVATE KEY-----
 `
 
-// TestReviewRSAKeysOver4096BitsVerify: ParsePEMKey accepts any RSA key of 2048 bits
+// TestRSAKeysOver4096BitsVerify: ParsePEMKey accepts any RSA key of 2048 bits
 // or more, so the tokens it signs must verify; an RSA-4608 key used to pass New and
 // then answer 401 to every request.
-func TestReviewRSAKeysOver4096BitsVerify(t *testing.T) {
-	key, err := ParsePEMKey("big", "RS256", []byte(reviewRSA4608))
+func TestRSAKeysOver4096BitsVerify(t *testing.T) {
+	key, err := ParsePEMKey("big", "RS256", []byte(rsa4608PEM))
 	if err != nil {
 		t.Fatal(err)
 	}
