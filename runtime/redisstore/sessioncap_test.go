@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/specgate/specgate/runtime/auth"
+	"github.com/specgate/specgate/runtime/auth/storetest"
 	"github.com/specgate/specgate/runtime/redisstore"
 )
 
@@ -146,4 +147,35 @@ func TestSessionCapCluster(t *testing.T) {
 			return redisstore.New(cc, redisstore.Options{KeyPrefix: prefix, Timeout: behaviourTimeout})
 		})
 	})
+}
+
+// TestSessionIndexPruned: the per-subject index (a sorted set) holds the live
+// sessions only, however many of the user's sessions ended before: each login
+// prunes it, RevokeSubject empties it, and it expires with the last family.
+func TestSessionIndexPruned(t *testing.T) {
+	srv := startRedis(t)
+	client := srv.Client(t)
+	ctx := t.Context()
+	s := redisstore.New(client, redisstore.Options{KeyPrefix: "idx:", Timeout: behaviourTimeout})
+	now := time.Now()
+	for i := range 2_000 {
+		h := storetest.Hash(t)
+		sess := auth.RefreshSession{Family: fmt.Sprint("f", i), Subject: "alice", ExpiresAt: now.Add(time.Hour)}
+		if err := s.Issue(ctx, h, sess); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RevokeFamily(ctx, h); err != nil { // a logout
+			t.Fatal(err)
+		}
+		// The session just ended is still listed; the ones before are pruned.
+		if n, err := client.ZCard(ctx, "idx:us:alice").Result(); err != nil || n != 1 {
+			t.Fatalf("after %d login/logout cycles the index holds %d (%v), want 1", i+1, n, err)
+		}
+	}
+	if err := s.RevokeSubject(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := client.Exists(ctx, "idx:us:alice").Result(); err != nil || n != 0 {
+		t.Fatalf("index after RevokeSubject: exists=%d (%v), want gone", n, err)
+	}
 }
