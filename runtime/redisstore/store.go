@@ -18,7 +18,9 @@
 // RevokeSubject) is PUBLISHed on the channel "<KeyPrefix>revoked" by the script that
 // makes it, and every Authenticator on the store subscribes to it, so a logout on
 // one instance is refused on the others within milliseconds; with the channel down,
-// within the guard's session cache lifetime (1s by default).
+// within the guard's session cache lifetime (1s by default). IssueCapped, which
+// auth.Config.MaxSessionsPerUser uses, counts a user's live sessions and revokes the
+// oldest beyond the cap in the same script as the login, and publishes them alike.
 //
 // On Redis Cluster (a redis.ClusterClient), use a KeyPrefix with a hash tag, such
 // as "{specgate}:": the scripts derive family, chain and subject keys from what they
