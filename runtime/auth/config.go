@@ -104,6 +104,15 @@ type Config[U any] struct {
 	// revoked session is served when the store's change channel is down. Only
 	// stores implementing SessionStates use it; must be > 0 and < AccessTTL.
 	SessionCacheTTL time.Duration
+	// MaxSessionsPerUser caps the live sessions of one user; 0 (the default) is no
+	// cap. A Login that would start one more revokes the user's oldest sessions (the
+	// first started) so that this many remain, the new one included, the way a
+	// logout revokes: their refresh tokens stop working at once, their access tokens
+	// on every instance as soon as the store's change channel says so (within
+	// SessionCacheTTL when it is down). Each one ended is reported as an EventLogout
+	// with ReasonSessionCap. It needs a Store implementing SessionStates and
+	// SessionCapper (MemoryStore, redisstore.Store): New refuses it otherwise.
+	MaxSessionsPerUser int
 
 	// TokenCacheSize bounds the verified-token cache (default 10,000 entries);
 	// negative disables it.
@@ -133,6 +142,7 @@ type Authenticator[U any] struct {
 
 	// Session states (revocation.go): set when Store implements SessionStates.
 	states         SessionStates
+	capper         SessionCapper // set with MaxSessionsPerUser > 0
 	sessions       *sessionCache
 	sessionLookups singleflight.Group
 	bursts         *burstCache // one access token per burst of refreshes (burst.go)
@@ -176,6 +186,18 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 		return nil, bad("SessionCacheTTL %v must be > 0 and shorter than AccessTTL %v", cfg.SessionCacheTTL, cfg.AccessTTL)
 	case cfg.UserCacheTTL < 0 || cfg.UserCacheTTL >= cfg.AccessTTL:
 		return nil, bad("UserCacheTTL %v must be >= 0 and shorter than AccessTTL %v", cfg.UserCacheTTL, cfg.AccessTTL)
+	case cfg.MaxSessionsPerUser < 0:
+		return nil, bad("MaxSessionsPerUser %d is negative (0 means no cap)", cfg.MaxSessionsPerUser)
+	}
+	var capper SessionCapper
+	if cfg.MaxSessionsPerUser > 0 {
+		// Fail closed: a cap the store cannot enforce, or whose evicted sessions'
+		// access tokens could not be refused, would only look like one.
+		c, ok := cfg.Store.(SessionCapper)
+		if _, revocable := cfg.Store.(SessionStates); !ok || !revocable {
+			return nil, bad("MaxSessionsPerUser %d needs a Store implementing SessionCapper and SessionStates (MemoryStore, redisstore.Store); %T does not", cfg.MaxSessionsPerUser, cfg.Store)
+		}
+		capper = c
 	}
 	if err := checkVerifiers(cfg.Verifiers); err != nil {
 		return nil, err
@@ -193,6 +215,7 @@ func New[U any](cfg Config[U]) (*Authenticator[U], error) {
 		writeErr:    cfg.ErrorWriter,
 		accessName:  "__Host-access",
 		refreshName: "__Host-refresh",
+		capper:      capper,
 	}
 	if a.log == nil {
 		a.log = slog.Default()

@@ -45,6 +45,7 @@ const (
 	ReasonRefreshUnknown   Reason = "refresh-unknown"
 	ReasonRefreshReused    Reason = "refresh-reused"
 	ReasonSessionRevoked   Reason = "session-revoked" // the access token's session (sid) has ended
+	ReasonSessionCap       Reason = "session-cap"     // EventLogout: a login beyond Config.MaxSessionsPerUser ended this older session
 	ReasonUserNotFound     Reason = "user-not-found"
 	ReasonUserDisabled     Reason = "user-disabled"
 	ReasonMixedCredentials Reason = "mixed-credentials" // cookie and Authorization together

@@ -46,6 +46,7 @@ func (m *MemoryStore) RevokeSubject(ctx context.Context, subject string) error {
 			f.revoked = true
 			ended = append(ended, name)
 		}
+		m.forget(subject, name) // revoked now or before: nothing left to do for it
 	}
 	m.mu.Unlock()
 	m.announce(ended)

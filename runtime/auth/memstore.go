@@ -1,9 +1,11 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,8 +34,8 @@ const KeptAncestors = 8
 // max(64, tokens left by the previous sweep) operations. Each operation adds at most
 // one token, so a sweep visits at most twice as many entries as operations since the
 // last: O(1) amortised per call, and memory stays proportional to the live tokens. Expiry follows the clock the guard
-// passes to Rotate (the latest now seen), so a test clock and the store agree; before
-// the first Rotate nothing is swept.
+// passes to Rotate and IssueCapped (the latest now seen), so a test clock and the
+// store agree; before the first of them nothing is swept.
 type MemoryStore struct {
 	mu       sync.Mutex
 	tokens   map[TokenHash]*memToken
@@ -41,7 +43,8 @@ type MemoryStore struct {
 	subjects map[string]map[string]struct{} // subject → its families, for RevokeSubject
 	watchers map[int]func(sid string)       // Subscribe callbacks by id
 	nextID   int
-	now      time.Time // latest now passed to Rotate: the clock for sweeps
+	seq      uint64    // families created so far: orders a subject's sessions for the cap
+	now      time.Time // latest now passed to Rotate or IssueCapped: the clock for sweeps
 	ops      int       // operations since the last sweep
 	sweepAt  int       // ops that trigger the next sweep
 }
@@ -59,6 +62,7 @@ type memFamily struct {
 	chain     []TokenHash // issued and successor tokens, oldest first; at most KeptAncestors+1
 	expiresAt time.Time   // the latest expiry of any of its tokens
 	revoked   bool
+	seq       uint64 // creation order, store-wide: lower is older
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -74,6 +78,7 @@ func NewMemoryStore() *MemoryStore {
 var (
 	_ RefreshStore  = (*MemoryStore)(nil)
 	_ SessionStates = (*MemoryStore)(nil)
+	_ SessionCapper = (*MemoryStore)(nil)
 )
 
 // Issue records the first token of a new family.
@@ -84,6 +89,34 @@ func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSessi
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.tick()
+	return m.issue(token, s)
+}
+
+// IssueCapped is Issue that leaves at most max live sessions of s.Subject, the new
+// one included, revoking the oldest; see SessionCapper. The ended sessions are
+// announced to subscribers before it returns, as RevokeFamily announces.
+func (m *MemoryStore) IssueCapped(ctx context.Context, token TokenHash, s RefreshSession, now time.Time, max int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("auth: issue refresh token: %w", err)
+	}
+	m.mu.Lock()
+	var ended []string
+	defer func() { m.mu.Unlock(); m.announce(ended) }()
+	if now.After(m.now) {
+		m.now = now
+	}
+	m.tick()
+	if _, ok := m.tokens[token]; ok {
+		return nil, errRefreshDuplicate // before evicting: a failed login ends nothing
+	}
+	if max > 0 {
+		ended = m.evict(s.Subject, now, max-1)
+	}
+	return ended, m.issue(token, s)
+}
+
+// issue records token as the first of family s.Family. Must hold m.mu.
+func (m *MemoryStore) issue(token TokenHash, s RefreshSession) error {
 	if _, ok := m.tokens[token]; ok {
 		return errRefreshDuplicate
 	}
@@ -91,6 +124,33 @@ func (m *MemoryStore) Issue(ctx context.Context, token TokenHash, s RefreshSessi
 	m.extendFamily(s.Family, s.Subject, s.ExpiresAt)
 	m.chain(s.Family, token)
 	return nil
+}
+
+// evict revokes the oldest live families of subject beyond keep and returns them,
+// oldest first; revoked ones it meets leave the subject's index. Expired ones stay
+// (uncounted) until the sweep: another instance's clock may still rotate them.
+// O(sessions of subject). Must hold m.mu.
+func (m *MemoryStore) evict(subject string, now time.Time, keep int) []string {
+	var live []string
+	for name := range m.subjects[subject] {
+		f := m.families[name]
+		switch {
+		case f == nil || f.revoked:
+			m.forget(subject, name)
+		case now.Before(f.expiresAt):
+			live = append(live, name)
+		}
+	}
+	if len(live) <= keep {
+		return nil
+	}
+	slices.SortFunc(live, func(a, b string) int { return cmp.Compare(m.families[a].seq, m.families[b].seq) })
+	ended := live[:len(live)-keep]
+	for _, name := range ended {
+		m.families[name].revoked = true
+		m.forget(subject, name)
+	}
+	return ended
 }
 
 // Rotate consumes old and records next as its successor; see RefreshStore.Rotate.
@@ -124,6 +184,7 @@ func (m *MemoryStore) Rotate(ctx context.Context, old, next TokenHash, now time.
 			return t.session, nil
 		}
 		f.revoked = true
+		m.forget(f.subject, t.session.Family)
 		ended = append(ended, t.session.Family)
 		return t.session, ErrRefreshReused // the session names whose family died, for audit
 	}
@@ -151,6 +212,7 @@ func (m *MemoryStore) RevokeFamily(ctx context.Context, token TokenHash) error {
 	if t, ok := m.tokens[token]; ok {
 		if f := m.families[t.session.Family]; f != nil && !f.revoked {
 			f.revoked = true
+			m.forget(f.subject, t.session.Family) // an ended session frees its slot
 			ended = append(ended, t.session.Family)
 		}
 	}
@@ -161,7 +223,8 @@ func (m *MemoryStore) RevokeFamily(ctx context.Context, token TokenHash) error {
 func (m *MemoryStore) extendFamily(family, subject string, expiresAt time.Time) {
 	f := m.families[family]
 	if f == nil {
-		m.families[family] = &memFamily{subject: subject, expiresAt: expiresAt}
+		m.seq++
+		m.families[family] = &memFamily{subject: subject, expiresAt: expiresAt, seq: m.seq}
 		if m.subjects[subject] == nil {
 			m.subjects[subject] = make(map[string]struct{})
 		}

@@ -16,7 +16,9 @@ import (
 // before the new one is issued, so it cannot outlive the session that replaces it.
 // If the store cannot revoke it, Login fails closed with an error wrapping
 // ErrUnavailable and issues nothing: the same store would have to record the new
-// session, and a login must not leave the session it replaces alive.
+// session, and a login must not leave the session it replaces alive. With
+// Config.MaxSessionsPerUser, the user's oldest sessions beyond the cap end as the
+// new one starts.
 func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject string) error {
 	ctx := r.Context()
 	if d := a.checkHelper(w, r); d != nil {
@@ -48,10 +50,23 @@ func (a *Authenticator[U]) Login(w http.ResponseWriter, r *http.Request, subject
 		}
 		s.refresh, s.sid = randomString(32), randomString(16)
 		rs := RefreshSession{Family: s.sid, Subject: subject, ExpiresAt: now.Add(a.cfg.RefreshTTL)}
-		if err := a.cfg.Store.Issue(ctx, hashToken(s.refresh), rs); err != nil {
+		var ended []string
+		var err error
+		if a.capper != nil {
+			ended, err = a.capper.IssueCapped(ctx, hashToken(s.refresh), rs, now, a.cfg.MaxSessionsPerUser)
+		} else {
+			err = a.cfg.Store.Issue(ctx, hashToken(s.refresh), rs)
+		}
+		if err != nil {
 			d := unavailable(ReasonStoreError, err)
 			a.record(ctx, "", d)
 			return d
+		}
+		for _, sid := range ended {
+			// The store announced it to every instance; this one need not wait
+			// for its own channel (which may be down).
+			a.sessions.revoke(sid)
+			a.emit(ctx, Event{Kind: EventLogout, Reason: ReasonSessionCap, Subject: subject})
 		}
 	}
 	access, exp, err := mint(ks.access, a.cfg.Issuer, a.cfg.Audience, subject, a.sidFor(s.sid), a.rolesOf(u), now, a.cfg.AccessTTL)

@@ -51,3 +51,16 @@ type RefreshStore interface {
 	// unknown token is not an error.
 	RevokeFamily(ctx context.Context, token TokenHash) error
 }
+
+// SessionCapper is implemented by a store that can cap how many live sessions one
+// subject has (Config.MaxSessionsPerUser). MemoryStore and redisstore.Store do.
+type SessionCapper interface {
+	// IssueCapped is Issue for a login after which at most max sessions of
+	// s.Subject may be live, the new one included: when the subject already has max
+	// or more, the oldest (first issued) are revoked, atomically with recording the
+	// new one, exactly as RevokeFamily revokes (announced on the SessionStates
+	// channel). A session is live while its family is neither revoked nor expired at
+	// now. It returns the ids (families) of the sessions it ended, oldest first.
+	// max < 1 means no cap: it is then Issue.
+	IssueCapped(ctx context.Context, token TokenHash, s RefreshSession, now time.Time, max int) (ended []string, err error)
+}

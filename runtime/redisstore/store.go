@@ -18,7 +18,9 @@
 // RevokeSubject) is PUBLISHed on the channel "<KeyPrefix>revoked" by the script that
 // makes it, and every Authenticator on the store subscribes to it, so a logout on
 // one instance is refused on the others within milliseconds; with the channel down,
-// within the guard's session cache lifetime (1s by default).
+// within the guard's session cache lifetime (1s by default). IssueCapped, which
+// auth.Config.MaxSessionsPerUser uses, counts a user's live sessions and revokes the
+// oldest beyond the cap in the same script as the login, and publishes them alike.
 //
 // On Redis Cluster (a redis.ClusterClient), use a KeyPrefix with a hash tag, such
 // as "{specgate}:": the scripts derive family, chain and subject keys from what they
@@ -86,6 +88,7 @@ type Store struct {
 var (
 	_ auth.RefreshStore  = (*Store)(nil)
 	_ auth.SessionStates = (*Store)(nil)
+	_ auth.SessionCapper = (*Store)(nil)
 )
 
 // New returns a Store that keeps its keys in client. The client is the caller's:
@@ -113,19 +116,44 @@ func (s *Store) key(h auth.TokenHash) string { return s.tokenKey + hex.EncodeToS
 
 // Issue records the first token of a new family.
 func (s *Store) Issue(ctx context.Context, token auth.TokenHash, sess auth.RefreshSession) error {
+	_, err := s.issue(ctx, token, sess, 0, 0)
+	return err
+}
+
+// IssueCapped is Issue that leaves at most limit live sessions of sess.Subject, the
+// new one included, revoking the oldest in the same script and PUBLISHing each on
+// the revocation channel; see auth.SessionCapper. A login costs one HMGET per
+// session the subject has in Redis.
+func (s *Store) IssueCapped(ctx context.Context, token auth.TokenHash, sess auth.RefreshSession, now time.Time, limit int) ([]string, error) {
+	return s.issue(ctx, token, sess, now.UnixMilli(), limit)
+}
+
+func (s *Store) issue(ctx context.Context, token auth.TokenHash, sess auth.RefreshSession, nowMs int64, limit int) ([]string, error) {
 	exp := strconv.FormatInt(sess.ExpiresAt.UnixMilli(), 10)
-	n, err := bounded(ctx, s.timeout, func(ctx context.Context) (int64, error) {
+	reply, err := bounded(ctx, s.timeout, func(ctx context.Context) ([]any, error) {
 		return issueScript.Run(ctx, s.client,
 			[]string{s.key(token), s.familyKey + sess.Family, s.userKey + sess.Subject, s.chainKey + sess.Family},
-			sess.Family, sess.Subject, exp, hex.EncodeToString(token[:])).Int64()
+			sess.Family, sess.Subject, exp, hex.EncodeToString(token[:]),
+			nowMs, max(limit, 0), s.familyKey, s.channel).Slice()
 	})
 	if err != nil {
-		return fmt.Errorf("redisstore: issue: %w", err)
+		return nil, fmt.Errorf("redisstore: issue: %w", err)
 	}
-	if n == 0 {
-		return ErrDuplicate
+	if len(reply) == 0 {
+		return nil, errors.New("redisstore: issue: empty reply")
 	}
-	return nil
+	if code, _ := reply[0].(int64); code == 0 {
+		return nil, ErrDuplicate
+	}
+	var ended []string
+	for _, v := range reply[1:] {
+		sid, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("redisstore: issue: unexpected reply %v", reply)
+		}
+		ended = append(ended, sid)
+	}
+	return ended, nil
 }
 
 // Rotate consumes old and records next as its successor, atomically across every
@@ -140,7 +168,7 @@ func (s *Store) Rotate(ctx context.Context, old, next auth.TokenHash, now time.T
 			[]string{s.key(old), s.key(next)},
 			s.familyKey, hex.EncodeToString(next[:]),
 			now.UnixMilli(), grace.Milliseconds(), nextExpiresAt.UnixMilli(), s.channel,
-			s.chainKey, s.tokenKey, auth.KeptAncestors+1).Slice()
+			s.chainKey, s.tokenKey, auth.KeptAncestors+1, s.userKey).Slice()
 	})
 	if err != nil {
 		return auth.RefreshSession{}, fmt.Errorf("redisstore: rotate: %w", err)

@@ -60,6 +60,10 @@ func Run(t *testing.T, newStore func(t *testing.T) auth.RefreshStore) {
 		{"ConcurrentDifferentSuccessors", testConcurrentDifferentSuccessors},
 		{"ContextCanceled", testContextCanceled},
 		{"SessionStates", testSessionStates},
+		{"RevokeSubjectAfterRollingExpiry", testRevokeSubjectAfterRollingExpiry},
+		{"SessionCap", testSessionCap},
+		{"SessionCapUnlimited", testSessionCapUnlimited},
+		{"SessionCapFreedSlots", testSessionCapFreedSlots},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
