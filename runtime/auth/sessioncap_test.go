@@ -7,12 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/specgate/specgate/runtime/auth"
+	"github.com/specgate/specgate/runtime/auth/storetest"
 )
 
 // capNode is one instance of a service with Config.MaxSessionsPerUser, on the real
@@ -28,53 +28,18 @@ type capNode struct {
 // newCapNodes starts n instances over store with the cap max.
 func newCapNodes(t *testing.T, store auth.RefreshStore, n, max int) []*capNode {
 	t.Helper()
-	key, err := auth.HMACKey("k1", "HS256", []byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []*capNode
 	for range n {
 		node := &capNode{}
-		a, err := auth.New(auth.Config[string]{
-			Issuer: "https://specgate.test", Audience: "api", SigningKey: key,
+		node.a, node.url = storetest.Instance(t, auth.Config[string]{
 			Store:              store,
 			MaxSessionsPerUser: max,
-			Lookup:             func(_ context.Context, sub string) (string, error) { return sub, nil },
-			GraceWindow:        time.Millisecond,
-			Insecure:           true,
-			Logger:             slog.New(slog.DiscardHandler),
 			OnEvent: func(e auth.Event) {
 				node.mu.Lock()
 				node.events = append(node.events, e)
 				node.mu.Unlock()
 			},
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		node.a = a
-		mux := http.NewServeMux()
-		mux.Handle("GET /me", a.Wrap(auth.Route{Method: "GET", Pattern: "/me", OperationID: "me"},
-			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				u, _ := auth.UserFrom[string](r.Context())
-				fmt.Fprint(w, u)
-			})))
-		helper := func(f func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-			return func(w http.ResponseWriter, r *http.Request) {
-				if err := f(w, r); err != nil {
-					p, _ := auth.ProblemFor(err)
-					auth.WriteProblem(w, r, p)
-					return
-				}
-				w.WriteHeader(http.StatusNoContent)
-			}
-		}
-		mux.Handle("POST /login", helper(func(w http.ResponseWriter, r *http.Request) error { return a.Login(w, r, r.URL.Query().Get("u")) }))
-		mux.Handle("POST /logout", helper(a.Logout))
-		mux.Handle("POST /refresh", helper(a.Refresh))
-		srv := httptest.NewServer(mux)
-		t.Cleanup(func() { srv.Close(); a.Close() })
-		node.url = srv.URL
 		out = append(out, node)
 	}
 	return out

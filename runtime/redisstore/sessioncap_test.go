@@ -1,11 +1,8 @@
 package redisstore_test
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -19,46 +16,13 @@ import (
 // newCappedReplicas is newReplicas with Config.MaxSessionsPerUser set to max.
 func newCappedReplicas(t *testing.T, n, max int, newStore func() auth.RefreshStore) []replica {
 	t.Helper()
-	key, err := auth.HMACKey("k1", "HS256", []byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []replica
 	for range n {
-		a, err := auth.New(auth.Config[string]{
-			Issuer: "https://specgate.test", Audience: "api", SigningKey: key,
+		a, url := storetest.Instance(t, auth.Config[string]{
 			Store:              newStore(),
 			MaxSessionsPerUser: max,
-			Lookup:             func(_ context.Context, sub string) (string, error) { return sub, nil },
-			GraceWindow:        time.Millisecond,
-			Insecure:           true,
-			Logger:             slog.New(slog.DiscardHandler),
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mux := http.NewServeMux()
-		mux.Handle("GET /me", a.Wrap(auth.Route{Method: "GET", Pattern: "/me", OperationID: "me"},
-			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				u, _ := auth.UserFrom[string](r.Context())
-				fmt.Fprint(w, u)
-			})))
-		helper := func(f func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-			return func(w http.ResponseWriter, r *http.Request) {
-				if err := f(w, r); err != nil {
-					p, _ := auth.ProblemFor(err)
-					auth.WriteProblem(w, r, p)
-					return
-				}
-				w.WriteHeader(http.StatusNoContent)
-			}
-		}
-		mux.Handle("POST /login", helper(func(w http.ResponseWriter, r *http.Request) error { return a.Login(w, r, r.URL.Query().Get("u")) }))
-		mux.Handle("POST /logout", helper(a.Logout))
-		mux.Handle("POST /refresh", helper(a.Refresh))
-		srv := httptest.NewServer(mux)
-		t.Cleanup(func() { srv.Close(); a.Close() })
-		out = append(out, replica{a: a, url: srv.URL})
+		out = append(out, replica{a: a, url: url})
 	}
 	return out
 }
