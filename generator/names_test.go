@@ -46,13 +46,13 @@ const Single = 1
 }
 
 // The probe takes the routes template's branches: its names include the
-// exported API of routes.gen.go and the adapter helpers.
+// exported API of routes.gen.go and its unexported helper.
 func TestRoutesNames(t *testing.T) {
 	names, err := routesNames()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Routes", "RegisterRoutes", "RegisterRoutesWithOptions", "specgateDispatch"} {
+	for _, want := range []string{"Routes", "RegisterRoutes", "RegisterRoutesWithOptions", "specgateRoutes"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("routesNames() = %q, missing %s", names, want)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
 	"github.com/specgate/specgate/generator/compat"
+	"github.com/specgate/specgate/runtime/pathmatch"
 )
 
 // Diagnostic codes of route planning (warnings; stable like the others).
@@ -719,7 +720,7 @@ func (t *Table) plan() []Diagnostic {
 type registrations struct {
 	Units   []unitData
 	Plain   bool // some unit is registered as written: the register helper is needed
-	Adapted bool // some unit goes through an adapter: the specgate* helpers are needed
+	Adapted bool // some unit goes through an adapter: pathmatch is imported
 }
 
 // unitData is one registration: a plain one (Index, Handler) or an adapted
@@ -736,7 +737,7 @@ type unitData struct {
 type memberData struct {
 	Index    int
 	Handler  string
-	Segments string // Go expressions of type specgateSegment, comma-separated
+	Segments []pathmatch.Segment // written into routes.gen.go as literals
 }
 
 // registrations lists t's units for the template; handlers are the wrapper
@@ -753,25 +754,13 @@ func (t *Table) registrations(handlers []string) registrations {
 		regs.Adapted = true
 		ud := unitData{Method: u.method, Path: u.path}
 		for k, m := range u.members {
-			var segs []string
+			var segs []pathmatch.Segment
 			for _, rule := range u.rules[k] {
-				seg := fmt.Sprintf("specgateSegment{wildcard: %q, text: %s", rule.wildcard, goStrings(rule.text))
-				if len(rule.params) > 0 {
-					seg += ", params: " + goStrings(rule.params)
-				}
-				segs = append(segs, seg+"}")
+				segs = append(segs, pathmatch.Segment{Wildcard: rule.wildcard, Text: rule.text, Params: rule.params})
 			}
-			ud.Members = append(ud.Members, memberData{Index: m, Handler: handlers[m], Segments: strings.Join(segs, ", ")})
+			ud.Members = append(ud.Members, memberData{Index: m, Handler: handlers[m], Segments: segs})
 		}
 		regs.Units = append(regs.Units, ud)
 	}
 	return regs
-}
-
-func goStrings(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = strconv.Quote(s)
-	}
-	return "[]string{" + strings.Join(q, ", ") + "}"
 }
