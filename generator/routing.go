@@ -49,17 +49,20 @@ const (
 //     do not overlap.
 
 // pathSeg is one segment of an operation's path, as ServeMux would see it.
+// A wildcard segment is the pathmatch.Segment the adapter would check (its
+// Wildcard unset: that is the registered pattern's business): Text is the
+// literal text around the Params, unescaped; Params are the parameter names,
+// as oapi-codegen's wrapper reads them.
 type pathSeg struct {
-	lit    bool
-	raw    string   // literal as written in the pattern (escaped), e.g. {$} for the final empty segment
-	val    string   // literal, unescaped: what the request's segment must equal
-	text   []string // wildcards: literal text around the parameters, unescaped; len(params)+1
-	params []string // wildcards: the parameter names, as oapi-codegen's wrapper reads them
+	lit bool
+	raw string // literal as written in the pattern (escaped), e.g. {$} for the final empty segment
+	val string // literal, unescaped: what the request's segment must equal
+	pathmatch.Segment
 }
 
 // plain reports whether s is a whole-segment wildcard.
 func (s pathSeg) plain() bool {
-	return !s.lit && len(s.params) == 1 && s.text[0] == "" && s.text[1] == ""
+	return !s.lit && len(s.Params) == 1 && s.Text[0] == "" && s.Text[1] == ""
 }
 
 // regSeg is a segment of a registered pattern: a literal or a wildcard name.
@@ -68,15 +71,6 @@ type regSeg struct {
 	raw, val  string
 	name      string
 	fromParam string // the single parameter a wildcard stands for, when it does
-}
-
-// segRule is one check an adapter makes: the value of the pattern's wildcard
-// must consist of text around params; the params are then set as path values.
-// A rule with no params checks a literal segment.
-type segRule struct {
-	wildcard string
-	text     []string
-	params   []string
 }
 
 // routeShape is a route's path split for planning.
@@ -94,10 +88,10 @@ type routeShape struct {
 // routeUnit is one mux.Handle call of RegisterRoutes.
 type routeUnit struct {
 	method  string
-	path    string      // without the base URL
-	reg     []regSeg    // path, split
-	members []int       // indexes into Table.Routes, in the order they are tried
-	rules   [][]segRule // per member; all nil (and one member) for a plain registration
+	path    string                // without the base URL
+	reg     []regSeg              // path, split
+	members []int                 // indexes into Table.Routes, in the order they are tried
+	rules   [][]pathmatch.Segment // per member, what pathmatch.Dispatch checks; all nil (and one member) for a plain registration
 }
 
 // plain reports whether u is registered exactly as today's routes are: one
@@ -140,19 +134,19 @@ func shape(r Route) routeShape {
 			if name == "" || name == "$" || strings.HasSuffix(name, "...") {
 				sh.invalid = true
 			}
-			seg.text = append(seg.text, unescape(s[last:loc[0]]))
-			seg.params = append(seg.params, name)
+			seg.Text = append(seg.Text, unescape(s[last:loc[0]]))
+			seg.Params = append(seg.Params, name)
 			if seen[name]++; seen[name] == 2 {
 				sh.twice = append(sh.twice, name)
 			}
 			last = loc[1]
 		}
-		seg.text = append(seg.text, unescape(s[last:]))
-		if strings.ContainsAny(strings.Join(seg.text, ""), "{}") {
+		seg.Text = append(seg.Text, unescape(s[last:]))
+		if strings.ContainsAny(strings.Join(seg.Text, ""), "{}") {
 			sh.invalid = true
 		}
 		if !seg.plain() {
-			sh.inSeg = append(sh.inSeg, seg.params...)
+			sh.inSeg = append(sh.inSeg, seg.Params...)
 		}
 		sh.segs = append(sh.segs, seg)
 	}
@@ -160,7 +154,7 @@ func shape(r Route) routeShape {
 	// wildcards of their own.
 	used := map[string]bool{}
 	for _, s := range sh.segs {
-		used = addNames(used, s.params...)
+		used = addNames(used, s.Params...)
 	}
 	taken := map[string]bool{}
 	for i, s := range sh.segs {
@@ -168,14 +162,14 @@ func shape(r Route) routeShape {
 			sh.reg = append(sh.reg, regSeg{lit: true, raw: s.raw, val: s.val})
 			continue
 		}
-		name := s.params[0]
-		if len(s.params) > 1 || taken[name] {
+		name := s.Params[0]
+		if len(s.Params) > 1 || taken[name] {
 			name = freshName(i, used, taken)
 		}
 		taken[name] = true
 		rs := regSeg{name: name}
-		if len(s.params) == 1 {
-			rs.fromParam = s.params[0]
+		if len(s.Params) == 1 {
+			rs.fromParam = s.Params[0]
 		}
 		sh.reg = append(sh.reg, rs)
 	}
@@ -225,13 +219,12 @@ func joinReg(reg []regSeg) string {
 // methodsOverlap reports whether requests of one method can reach both
 // patterns: GET patterns serve HEAD too.
 func methodsOverlap(a, b string) bool {
-	return a == b || (a == http.MethodGet && b == http.MethodHead) || (a == http.MethodHead && b == http.MethodGet)
+	return pathmatch.MethodMatches(a, b) || pathmatch.MethodMatches(b, a)
 }
 
-// methodWithin reports whether every request a serves by method, b serves too.
-func methodWithin(a, b string) bool {
-	return a == b || (a == http.MethodHead && b == http.MethodGet)
-}
+// methodWithin reports whether every request pattern method a serves, b
+// serves too: what pathmatch.MethodMatches decides for a request's method.
+func methodWithin(a, b string) bool { return pathmatch.MethodMatches(a, b) }
 
 // endSlash reports whether s is the final {$}: ServeMux's wildcards do not
 // match that empty segment.
@@ -276,12 +269,12 @@ func segWithin(a, b pathSeg) bool {
 	case b.lit:
 		return a.lit && a.val == b.val
 	case a.lit:
-		_, ok := matchSeg(a.val, b, nil, nil)
+		_, ok := b.Match(a.val)
 		return ok
-	case len(b.params) == 1:
-		return strings.HasPrefix(a.text[0], b.text[0]) && strings.HasSuffix(a.text[len(a.text)-1], b.text[1])
+	case len(b.Params) == 1:
+		return strings.HasPrefix(a.Text[0], b.Text[0]) && strings.HasSuffix(a.Text[len(a.Text)-1], b.Text[1])
 	}
-	return strings.Join(a.text, "\x00") == strings.Join(b.text, "\x00") && len(a.params) == len(b.params)
+	return strings.Join(a.Text, "\x00") == strings.Join(b.Text, "\x00") && len(a.Params) == len(b.Params)
 }
 
 // shapeWithin reports whether every request a matches, b matches too. Where b
@@ -301,17 +294,17 @@ func shapeWithin(a, b routeShape) bool {
 		source := ""
 		for i, bs := range b.segs {
 			as := a.segs[i]
-			for k, name := range bs.params {
+			for k, name := range bs.Params {
 				if name != p {
 					continue
 				}
 				var src string
 				switch {
 				case as.lit:
-					vals, _ := matchSeg(as.val, bs, nil, nil) // fits: segWithin said so
+					vals, _ := bs.Match(as.val) // fits: segWithin said so
 					src = "=" + vals[k]
-				case slices.Equal(as.text, bs.text) && len(as.params) == len(bs.params):
-					src = "{" + as.params[k]
+				case slices.Equal(as.Text, bs.Text) && len(as.Params) == len(bs.Params):
+					src = "{" + as.Params[k]
 				default:
 					return false
 				}
@@ -323,47 +316,6 @@ func shapeWithin(a, b routeShape) bool {
 		}
 	}
 	return true
-}
-
-// matchSeg is the adapter's check of one segment value against seg, in Go:
-// the same algorithm as specgateMatch in routes.tmpl. Each parameter takes a
-// non-empty value, as short as possible except the last; values of repeated
-// parameters must be equal (names/values carry those already taken).
-func matchSeg(v string, seg pathSeg, names, values []string) ([]string, bool) {
-	v, ok := strings.CutPrefix(v, seg.text[0])
-	if !ok {
-		return nil, false
-	}
-	if len(seg.params) == 0 {
-		return values, v == ""
-	}
-	for i, name := range seg.params {
-		var val string
-		if i == len(seg.params)-1 {
-			if val, ok = strings.CutSuffix(v, seg.text[i+1]); !ok {
-				return nil, false
-			}
-		} else {
-			if v == "" {
-				return nil, false
-			}
-			j := strings.Index(v[1:], seg.text[i+1])
-			if j < 0 {
-				return nil, false
-			}
-			val, v = v[:j+1], v[j+1+len(seg.text[i+1]):]
-		}
-		if val == "" {
-			return nil, false
-		}
-		for k, n := range names {
-			if n == name && values[k] != val {
-				return nil, false
-			}
-		}
-		names, values = append(names, name), append(values, val)
-	}
-	return values, true
 }
 
 // planRoutes decides how RegisterRoutes registers each route of table: the
@@ -556,7 +508,7 @@ func groupPattern(members []int, shapes []routeShape) []regSeg {
 	used := map[string]bool{}
 	for _, m := range members {
 		for _, s := range shapes[m].segs {
-			used = addNames(used, s.params...)
+			used = addNames(used, s.Params...)
 		}
 	}
 	taken := map[string]bool{}
@@ -609,28 +561,28 @@ func orderMembers(members []int, shapes []routeShape) []int {
 
 // memberRules lists the checks one route needs behind pattern reg: nothing for
 // a segment the pattern matches exactly as the route does.
-func memberRules(sh routeShape, reg []regSeg) []segRule {
+func memberRules(sh routeShape, reg []regSeg) []pathmatch.Segment {
 	if sh.invalid {
 		return nil
 	}
 	count := map[string]int{}
 	for _, s := range sh.segs {
-		for _, p := range s.params {
+		for _, p := range s.Params {
 			count[p]++
 		}
 	}
-	var rules []segRule
+	var rules []pathmatch.Segment
 	for i, s := range sh.segs {
 		g := reg[i]
 		switch {
 		case g.lit:
 			// every member has this literal
 		case s.lit:
-			rules = append(rules, segRule{wildcard: g.name, text: []string{s.val}})
-		case s.plain() && s.params[0] == g.name && count[g.name] == 1:
+			rules = append(rules, pathmatch.Segment{Wildcard: g.name, Text: []string{s.val}})
+		case s.plain() && s.Params[0] == g.name && count[g.name] == 1:
 			// the wildcard already carries the parameter
 		default:
-			rules = append(rules, segRule{wildcard: g.name, text: s.text, params: s.params})
+			rules = append(rules, pathmatch.Segment{Wildcard: g.name, Text: s.Text, Params: s.Params})
 		}
 	}
 	return rules
@@ -754,11 +706,7 @@ func (t *Table) registrations(handlers []string) registrations {
 		regs.Adapted = true
 		ud := unitData{Method: u.method, Path: u.path}
 		for k, m := range u.members {
-			var segs []pathmatch.Segment
-			for _, rule := range u.rules[k] {
-				segs = append(segs, pathmatch.Segment{Wildcard: rule.wildcard, Text: rule.text, Params: rule.params})
-			}
-			ud.Members = append(ud.Members, memberData{Index: m, Handler: handlers[m], Segments: segs})
+			ud.Members = append(ud.Members, memberData{Index: m, Handler: handlers[m], Segments: u.rules[k]})
 		}
 		regs.Units = append(regs.Units, ud)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/specgate/specgate/runtime/pathmatch"
 )
 
 // planned builds routes for method/path pairs and plans them.
@@ -43,8 +45,8 @@ func TestPlanRoutesKeepsLegalPatterns(t *testing.T) {
 }
 
 // servePlan plans routes for method/path pairs and registers the plan the
-// way routes.gen.go does, with matchSeg standing in for specgateMatch: each
-// route answers its index and the path values it was given.
+// way routes.gen.go does, through pathmatch.Dispatch with the planned
+// Segments: each route answers its index and the path values it was given.
 func servePlan(t *testing.T, pairs ...string) (*http.ServeMux, []Route, []Diagnostic) {
 	t.Helper()
 	units, routes, diags := planned(t, pairs...)
@@ -55,35 +57,18 @@ func servePlan(t *testing.T, pairs ...string) (*http.ServeMux, []Route, []Diagno
 	}
 	mux := http.NewServeMux()
 	for _, u := range units {
-		mux.Handle(u.method+" "+u.path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			for k, m := range u.members {
-				if !methodWithin(r.Method, routes[m].Method) {
-					continue
-				}
-				var names, values []string
-				ok := true
-				for _, rule := range u.rules[k] {
-					var vals []string
-					if vals, ok = matchSeg(r.PathValue(rule.wildcard), pathSeg{text: rule.text, params: rule.params}, names, values); !ok {
-						break
+		var members []pathmatch.Member
+		for k, m := range u.members {
+			members = append(members, pathmatch.Member{Method: routes[m].Method, Segments: u.rules[k], Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, "%d", m)
+				for _, s := range shape(routes[m]).segs {
+					for _, p := range s.Params {
+						fmt.Fprintf(w, " %s=%s", p, r.PathValue(p))
 					}
-					names, values = append(names, rule.params...), vals
 				}
-				if ok {
-					for i, n := range names {
-						r.SetPathValue(n, values[i])
-					}
-					fmt.Fprintf(w, "%d", m)
-					for _, s := range shape(routes[m]).segs {
-						for _, p := range s.params {
-							fmt.Fprintf(w, " %s=%s", p, r.PathValue(p))
-						}
-					}
-					return
-				}
-			}
-			http.NotFound(w, r)
-		}))
+			})})
+		}
+		mux.Handle(u.method+" "+u.path, pathmatch.Dispatch(members...))
 	}
 	return mux, routes, diags
 }
@@ -169,31 +154,6 @@ func TestPlanRoutesUnparsableIsAnError(t *testing.T) {
 	_, _, diags := planned(t, "GET", "/pets/{id", "GET", "/pets/{id}")
 	if len(diags) != 1 || diags[0].Code != CodeRouteConflict || diags[0].Severity != Error || diags[0].Line != 1 {
 		t.Fatalf("want one route-conflict error on the first route, got %v", diags)
-	}
-}
-
-func TestMatchSeg(t *testing.T) {
-	seg := func(text []string, params ...string) pathSeg { return pathSeg{text: text, params: params} }
-	for _, tc := range []struct {
-		v    string
-		seg  pathSeg
-		want []string // nil: no match
-	}{
-		{"all.json", seg([]string{"", ".json"}, "t"), []string{"all"}},
-		{".json", seg([]string{"", ".json"}, "t"), nil},
-		{"v2", seg([]string{"v", ""}, "n"), []string{"2"}},
-		{"v", seg([]string{"v", ""}, "n"), nil},
-		{"a.b.c", seg([]string{"", ".", ""}, "n", "e"), []string{"a", "b.c"}},
-		{".b", seg([]string{"", ".", ""}, "n", "e"), nil},
-		{"a.", seg([]string{"", ".", ""}, "n", "e"), nil},
-		{"abc", seg([]string{"abc"}), []string{}},
-		{"abd", seg([]string{"abc"}), nil},
-		{"", seg([]string{"", "-", ""}, "a", "b"), nil},
-	} {
-		got, ok := matchSeg(tc.v, tc.seg, nil, nil)
-		if ok != (tc.want != nil) || (ok && strings.Join(got, ",") != strings.Join(tc.want, ",")) {
-			t.Errorf("matchSeg(%q, %v) = %v %v, want %v", tc.v, tc.seg, got, ok, tc.want)
-		}
 	}
 }
 
