@@ -35,7 +35,7 @@
 //     table. Duplicate operationIds, and distinct ones that become the same Go method
 //     name, are errors.
 //   - Every operation is reachable even where net/http.ServeMux cannot take its
-//     path as written (see routing.go): a wildcard inside a segment
+//     path as written (see package routeplan): a wildcard inside a segment
 //     (/critics/{type}.json), a query string in the path, a parameter written
 //     twice, or paths ServeMux refuses side by side. RegisterRoutes then registers
 //     a wider pattern with a generated adapter in front of g.Wrap that checks the

@@ -1,4 +1,4 @@
-package generator
+package routeplan
 
 import (
 	"fmt"
@@ -11,35 +11,34 @@ import (
 )
 
 // planned builds routes for method/path pairs and plans them.
-func planned(t *testing.T, pairs ...string) ([]*routeUnit, []Route, []Diagnostic) {
+func planned(t *testing.T, pairs ...string) (Plan, []Route) {
 	t.Helper()
 	var routes []Route
 	for i := 0; i < len(pairs); i += 2 {
 		routes = append(routes, Route{Method: pairs[i], Path: pairs[i+1], Pos: Position{File: "x.yaml", Line: i + 1, Col: 1}})
 	}
-	units, registered, diags := planRoutes(routes, "")
-	for i := range routes {
-		routes[i].Registered = registered[i]
-	}
-	return units, routes, diags
+	return Make(routes, ""), routes
 }
 
-func TestPlanRoutesKeepsLegalPatterns(t *testing.T) {
-	units, routes, diags := planned(t,
+func TestMakeKeepsLegalPatterns(t *testing.T) {
+	p, routes := planned(t,
 		"GET", "/files/", "GET", "/files/{name}", "GET", "/files/latest", "DELETE", "/files/{name}",
 		"GET", "/owners/{owner-id}/pets", "HEAD", "/owners/{id}/pets")
-	if len(diags) != 0 {
-		t.Fatalf("diagnostics for legal patterns: %v", diags)
+	if len(p.Findings) != 0 {
+		t.Fatalf("findings for legal patterns: %v", p.Findings)
 	}
 	want := []string{"/files/{$}", "/files/{name}", "/files/latest", "/files/{name}", "/owners/{owner_id}/pets", "/owners/{id}/pets"}
 	for i, r := range routes {
-		if r.Registered != want[i] {
-			t.Errorf("%s %s registered as %q, want %q", r.Method, r.Path, r.Registered, want[i])
+		if p.Registered[i] != want[i] {
+			t.Errorf("%s %s registered as %q, want %q", r.Method, r.Path, p.Registered[i], want[i])
 		}
 	}
-	for _, u := range units {
-		if !u.plain() {
-			t.Errorf("unit %s %s has an adapter", u.method, u.path)
+	if len(p.Units) != len(routes) {
+		t.Errorf("%d units for %d routes", len(p.Units), len(routes))
+	}
+	for _, u := range p.Units {
+		if !u.Plain() {
+			t.Errorf("unit %s %s has an adapter", u.Method, u.Path)
 		}
 	}
 }
@@ -47,19 +46,19 @@ func TestPlanRoutesKeepsLegalPatterns(t *testing.T) {
 // servePlan plans routes for method/path pairs and registers the plan the
 // way routes.gen.go does, through pathmatch.Dispatch with the planned
 // Segments: each route answers its index and the path values it was given.
-func servePlan(t *testing.T, pairs ...string) (*http.ServeMux, []Route, []Diagnostic) {
+func servePlan(t *testing.T, pairs ...string) (*http.ServeMux, []Route, []Finding) {
 	t.Helper()
-	units, routes, diags := planned(t, pairs...)
-	for _, d := range diags {
-		if d.Severity == Error {
-			t.Fatalf("error: %s", d)
+	p, routes := planned(t, pairs...)
+	for _, f := range p.Findings {
+		if f.Error {
+			t.Fatalf("error: %+v", f)
 		}
 	}
 	mux := http.NewServeMux()
-	for _, u := range units {
+	for _, u := range p.Units {
 		var members []pathmatch.Member
-		for k, m := range u.members {
-			members = append(members, pathmatch.Member{Method: routes[m].Method, Segments: u.rules[k], Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, m := range u.Members {
+			members = append(members, pathmatch.Member{Method: routes[m].Method, Segments: u.Rules[k], Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				fmt.Fprintf(w, "%d", m)
 				for _, s := range shape(routes[m]).segs {
 					for _, p := range s.Params {
@@ -68,9 +67,9 @@ func servePlan(t *testing.T, pairs ...string) (*http.ServeMux, []Route, []Diagno
 				}
 			})})
 		}
-		mux.Handle(u.method+" "+u.path, pathmatch.Dispatch(members...))
+		mux.Handle(u.Method+" "+u.Path, pathmatch.Dispatch(members...))
 	}
-	return mux, routes, diags
+	return mux, routes, p.Findings
 }
 
 // reached is what mux answers to method path: a route's index and path
@@ -84,10 +83,10 @@ func reached(mux *http.ServeMux, method, path string) string {
 	return strings.TrimSpace(rec.Body.String())
 }
 
-// TestPlanRoutesServes checks which route each request reaches with which
+// TestMakeServes checks which route each request reaches with which
 // path values.
-func TestPlanRoutesServes(t *testing.T) {
-	mux, routes, diags := servePlan(t,
+func TestMakeServes(t *testing.T) {
+	mux, routes, findings := servePlan(t,
 		"GET", "/critics/{type}.json",
 		"GET", "/critics/picks.json",
 		"GET", "/v1/{name}:cancel",
@@ -123,45 +122,51 @@ func TestPlanRoutesServes(t *testing.T) {
 		}
 	}
 	adapted := 0
-	for _, d := range diags {
-		if d.Code == CodeRouteAdapted {
+	for _, f := range findings {
+		if f.Code == CodeAdapted && !f.Error {
 			adapted++
 		}
 	}
 	// Every route but /critics/picks.json is adapted.
 	if adapted != len(routes)-1 {
-		t.Errorf("%d route-adapted warnings, want %d:\n%v", adapted, len(routes)-1, diags)
+		t.Errorf("%d route-adapted warnings, want %d:\n%v", adapted, len(routes)-1, findings)
 	}
 }
 
-func TestPlanRoutesShadowedIsAWarning(t *testing.T) {
-	_, _, diags := planned(t, "GET", "/pets/{id}.json", "GET", "/pets/{name}.json")
-	var shadowed []Diagnostic
-	for _, d := range diags {
-		if d.Severity == Error {
-			t.Errorf("error: %s", d)
+func TestMakeShadowedIsAWarning(t *testing.T) {
+	p, _ := planned(t, "GET", "/pets/{id}.json", "GET", "/pets/{name}.json")
+	var found []Finding
+	for _, f := range p.Findings {
+		if f.Error {
+			t.Errorf("error: %+v", f)
 		}
-		if d.Code == CodeRouteShadowed {
-			shadowed = append(shadowed, d)
+		if f.Code == CodeShadowed {
+			found = append(found, f)
 		}
 	}
-	if len(shadowed) != 1 || shadowed[0].Line != 3 {
-		t.Fatalf("want one route-shadowed on the second route, got %v", diags)
+	if len(found) != 1 || found[0].Route != 1 {
+		t.Fatalf("want one route-shadowed on the second route, got %+v", p.Findings)
+	}
+	if want := "(1:1) comes first"; !strings.Contains(found[0].Message, want) {
+		t.Errorf("message %q does not name the first route by position (%s)", found[0].Message, want)
 	}
 }
 
-func TestPlanRoutesUnparsableIsAnError(t *testing.T) {
-	_, _, diags := planned(t, "GET", "/pets/{id", "GET", "/pets/{id}")
-	if len(diags) != 1 || diags[0].Code != CodeRouteConflict || diags[0].Severity != Error || diags[0].Line != 1 {
-		t.Fatalf("want one route-conflict error on the first route, got %v", diags)
+func TestMakeUnparsableIsAnError(t *testing.T) {
+	p, _ := planned(t, "GET", "/pets/{id", "GET", "/pets/{id}")
+	if len(p.Findings) != 1 || p.Findings[0].Code != CodeConflict || !p.Findings[0].Error || p.Findings[0].Route != 0 {
+		t.Fatalf("want one route-conflict error on the first route, got %+v", p.Findings)
+	}
+	if p.Registered[0] != "/pets/{id" {
+		t.Errorf("registered %q: a path ServeMux cannot parse is kept as written, for the error", p.Registered[0])
 	}
 }
 
-// TestPlanRoutesWiderPatterns checks the cases where an adapted route's wider
+// TestMakeWiderPatterns checks the cases where an adapted route's wider
 // pattern meets a route ServeMux would register beside it: a request the
 // document gives to the other route still reaches it.
-func TestPlanRoutesWiderPatterns(t *testing.T) {
-	mux, _, diags := servePlan(t,
+func TestMakeWiderPatterns(t *testing.T) {
+	mux, _, findings := servePlan(t,
 		// "/w/x/{n}" (registered for the first) is more specific than "/w/{a}/{b}":
 		// ServeMux takes both and gives it /w/x/foo, which only the second fits.
 		"GET", "/w/x/{n}.json",
@@ -191,9 +196,9 @@ func TestPlanRoutesWiderPatterns(t *testing.T) {
 			t.Errorf("%s %s reached %q, want %q", tc.method, tc.path, got, tc.want)
 		}
 	}
-	for _, d := range diags {
-		if d.Code == CodeRouteShadowed {
-			t.Errorf("no route is shadowed: %s", d)
+	for _, f := range findings {
+		if f.Code == CodeShadowed {
+			t.Errorf("no route is shadowed: %+v", f)
 		}
 	}
 }
