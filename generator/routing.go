@@ -22,7 +22,7 @@ const (
 func (t *Table) plan() []Diagnostic {
 	routes := make([]routeplan.Route, len(t.Routes))
 	for i, r := range t.Routes {
-		routes[i] = routeplan.Route{Method: r.Method, Path: r.Path, Pos: routeplan.Position(r.Pos)}
+		routes[i] = routeplan.Route{Method: r.Method, Path: r.Path, Pos: routeplan.Position(r.Pos), At: r.Pos.String()}
 	}
 	p := routeplan.Make(routes, t.BaseURL)
 	t.units = p.Units

@@ -55,7 +55,7 @@ func shadowFinding(routes []Route, shapes []routeShape, m, o int, base string) F
 		msg = fmt.Sprintf("%s %s matches every request it would", first.Method, first.Path)
 	}
 	return Finding{Route: m, Code: CodeShadowed,
-		Message: fmt.Sprintf("%s %s is never reached: %s %s (%s) comes first and matches every request it does (net/http.ServeMux refuses %q: %s)", r.Method, r.Path, first.Method, first.Path, rel(first.Pos, r.Pos), pattern, msg)}
+		Message: fmt.Sprintf("%s %s is never reached: %s %s (%s) comes first and matches every request it does (net/http.ServeMux refuses %q: %s)", r.Method, r.Path, first.Method, first.Path, rel(first, r), pattern, msg)}
 }
 
 // refused registers every unit on one ServeMux, as RegisterRoutes will, and
@@ -117,7 +117,7 @@ func sharedReason(routes []Route, shapes []routeShape, u Unit, k int) string {
 	var with, near []string
 	for _, o := range u.Members {
 		ok, in, oIn := overlap(sh.method, sh.reg, shapes[o].method, shapes[o].reg)
-		other := fmt.Sprintf("%s %s (%s)", routes[o].Method, routes[o].Path, rel(routes[o].Pos, r.Pos))
+		other := fmt.Sprintf("%s %s (%s)", routes[o].Method, routes[o].Path, rel(routes[o], r))
 		switch {
 		case o == m || !ok:
 		case in == oIn && len(with) < 2:
@@ -158,17 +158,11 @@ func ordinal(n int) string {
 	return strconv.Itoa(n) + "th"
 }
 
-// rel formats p for a message about a route at from: line:col in the same
-// file, file:line:col otherwise (as the generator prints positions).
-func rel(p, from Position) string {
-	if p.File == from.File {
-		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+// rel is where route o is, for a message about route from: line:col in the
+// same file, o.At otherwise.
+func rel(o, from Route) string {
+	if o.Pos.File == from.Pos.File {
+		return fmt.Sprintf("%d:%d", o.Pos.Line, o.Pos.Col)
 	}
-	switch {
-	case p.Line > 0 && p.Col > 0:
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-	case p.Line > 0:
-		return fmt.Sprintf("%s:%d", p.File, p.Line)
-	}
-	return p.File
+	return o.At
 }

@@ -89,16 +89,14 @@ func TestAsWritten(t *testing.T) {
 }
 
 func TestRel(t *testing.T) {
-	from := Position{File: "a.yaml", Line: 9, Col: 3}
-	for p, want := range map[Position]string{
-		{File: "a.yaml", Line: 2, Col: 5}: "2:5",
-		{File: "b.yaml", Line: 2, Col: 5}: "b.yaml:2:5",
-		{File: "b.yaml", Line: 2}:         "b.yaml:2",
-		{File: "b.yaml"}:                  "b.yaml",
-	} {
-		if got := rel(p, from); got != want {
-			t.Errorf("rel(%+v) = %q, want %q", p, got, want)
-		}
+	from := Route{Pos: Position{File: "a.yaml", Line: 9, Col: 3}}
+	same := Route{Pos: Position{File: "a.yaml", Line: 2, Col: 5}, At: "a.yaml:2:5"}
+	other := Route{Pos: Position{File: "b.yaml", Line: 2, Col: 5}, At: "b.yaml:2:5"}
+	if got := rel(same, from); got != "2:5" {
+		t.Errorf("rel in the same file = %q, want 2:5", got)
+	}
+	if got := rel(other, from); got != "b.yaml:2:5" {
+		t.Errorf("rel in another file = %q, want b.yaml:2:5", got)
 	}
 	if ordinal(2) != "second" || ordinal(11) != "11th" {
 		t.Error("ordinal")

@@ -61,6 +61,7 @@ type Route struct {
 	Method string // upper case, e.g. GET
 	Path   string // as written in the document, e.g. /critics/{type}.json
 	Pos    Position
+	At     string // Pos as messages print it, e.g. api.yaml:12:5
 }
 
 // Finding is something planning reports about one route.
