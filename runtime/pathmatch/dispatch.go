@@ -22,7 +22,7 @@ func Dispatch(members ...Member) http.Handler {
 	members = append([]Member(nil), members...) // the caller's slice may change
 	ix := newIndex(members)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, i := range ix.candidates(r.PathValue) {
+		for _, i := range ix.candidates(r) {
 			m := members[i]
 			if MethodMatches(r.Method, m.Method) && Match(r, m.Segments) {
 				m.Handler.ServeHTTP(w, r)
@@ -111,9 +111,12 @@ func worstCase(members []Member, wildcard string) int {
 }
 
 // candidates lists, in order, the members that can fit a request whose
-// wildcard values pathValue gives.
-func (ix index) candidates(pathValue func(string) string) []int {
-	if l, ok := ix.byLiteral[pathValue(ix.key)]; ok && ix.key != "" {
+// wildcard values r gives.
+func (ix index) candidates(r PathValuer) []int {
+	if ix.key == "" {
+		return ix.rest
+	}
+	if l, ok := ix.byLiteral[r.PathValue(ix.key)]; ok {
 		return l
 	}
 	return ix.rest

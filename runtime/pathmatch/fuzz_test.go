@@ -234,7 +234,7 @@ func FuzzDispatch(f *testing.F) {
 		if wild == nil {
 			return // ServeMux answered itself (a redirect, or a path too short)
 		}
-		get := func(k string) string { return wild[k] }
+		get := values(wild)
 		want := -1
 		var names, values []string
 		for i, m := range members {

@@ -91,13 +91,25 @@ func (s Segment) match(value string, names, values []string) ([]string, []string
 	return names, values, true
 }
 
-// Values checks every Segment against the wildcard value pathValue gives for
-// its Wildcard (r.PathValue, for a request) and returns the parameters they
-// carry, in order, names and values side by side (a parameter written twice
-// appears twice, with its one value).
-func Values(pathValue func(wildcard string) string, segments []Segment) (names, values []string, ok bool) {
+// PathValuer gives the value of a registered pattern's wildcard by name:
+// *http.Request does (r.PathValue), with the values ServeMux set.
+type PathValuer interface {
+	PathValue(name string) string
+}
+
+// Values checks every Segment against the value r gives for its Wildcard
+// and returns the parameters they carry, in order, names and values side by
+// side (a parameter written twice appears twice, with its one value).
+func Values(r PathValuer, segments []Segment) (names, values []string, ok bool) {
+	return collect(r, segments, nil, nil)
+}
+
+// collect is Values appending to names and values: Match hands it buffers
+// on its stack, so a request that fits costs no allocation here.
+func collect(r PathValuer, segments []Segment, names, values []string) ([]string, []string, bool) {
 	for _, s := range segments {
-		if names, values, ok = s.match(pathValue(s.Wildcard), names, values); !ok {
+		var ok bool
+		if names, values, ok = s.match(r.PathValue(s.Wildcard), names, values); !ok {
 			return nil, nil, false
 		}
 	}
@@ -108,7 +120,8 @@ func Values(pathValue func(wildcard string) string, segments []Segment) (names, 
 // the parameters they carry (r.SetPathValue), so a route that does not fit
 // leaves r as it was.
 func Match(r *http.Request, segments []Segment) bool {
-	names, values, ok := Values(r.PathValue, segments)
+	var nb, vb [4]string
+	names, values, ok := collect(r, segments, nb[:0], vb[:0])
 	if !ok {
 		return false
 	}

@@ -8,6 +8,11 @@ import (
 	"testing"
 )
 
+// values is a PathValuer for tests: the wildcard values of a request.
+type values map[string]string
+
+func (v values) PathValue(name string) string { return v[name] }
+
 func seg(wildcard string, text []string, params ...string) Segment {
 	return Segment{Wildcard: wildcard, Text: text, Params: params}
 }
@@ -47,8 +52,7 @@ func TestSegmentMatch(t *testing.T) {
 }
 
 func TestValues(t *testing.T) {
-	vals := map[string]string{"s1": "a", "s2": "a.json", "s3": "b", "s4": "orders"}
-	get := func(w string) string { return vals[w] }
+	get := values{"s1": "a", "s2": "a.json", "s3": "b", "s4": "orders"}
 	for _, tc := range []struct {
 		name  string
 		segs  []Segment
