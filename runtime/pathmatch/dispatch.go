@@ -18,6 +18,12 @@ type Member struct {
 // any member's handler runs. Members come most specific first (the generator
 // orders them). It looks only at the members of this pattern and, through an
 // index built once here, only at those that can fit the request.
+//
+// Compared with registering each member's own pattern (where ServeMux could),
+// one difference remains, by construction: ServeMux answers a request that
+// the wider pattern matches but with another method 405, and may redirect to
+// a trailing slash the wider pattern allows, where the member's own pattern
+// would have been a 404. Dispatch never serves such a request (FuzzMatch).
 func Dispatch(members ...Member) http.Handler {
 	members = append([]Member(nil), members...) // the caller's slice may change
 	ix := newIndex(members)
