@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/specgate/specgate/generator/routeplan"
 )
 
 // The annotation keys specgate reads.
@@ -104,7 +106,7 @@ type Route struct {
 	Pattern string // net/http.ServeMux path with the base URL, e.g. /v1/pets/{petId}
 	// Registered is the pattern RegisterRoutes hands to ServeMux (without the
 	// method); it differs from Pattern only for a route-adapted route (see
-	// planRoutes in routing.go), e.g. /critics/{type} for /critics/{type}.json.
+	// package routeplan), e.g. /critics/{type} for /critics/{type}.json.
 	Registered  string
 	OperationID string // as written, or the one generated when it is missing
 	// OperationIDGenerated is true when the document has no operationId here.
@@ -146,7 +148,7 @@ type Table struct {
 	// built-in session), sorted by name.
 	Schemes []SecurityScheme
 
-	units []*routeUnit // how RegisterRoutes registers Routes (planRoutes)
+	units []routeplan.Unit // how RegisterRoutes registers Routes (routeplan.Make)
 }
 
 // BuildOptions tunes Build.
@@ -544,8 +546,6 @@ func (b *builder) baseURL(opt string) string {
 	}
 	return strings.TrimSuffix(u.Path, "/")
 }
-
-var registeredAt = regexp.MustCompile(`\s*\(registered at [^)]*\)`)
 
 var serverVar = regexp.MustCompile(`\{[^{}]+\}`)
 

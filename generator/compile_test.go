@@ -53,6 +53,19 @@ func TestCompileAndServeAdapted(t *testing.T) {
 	}
 }
 
+// TestCompileAndServeReservedImports compiles the reserved-imports case:
+// schemas whose x-go-name is auth, pathmatch or http, the names routes.gen.go's
+// imports take, are renamed by compat, so both files build side by side, and
+// the adapted route still serves.
+func TestCompileAndServeReservedImports(t *testing.T) {
+	out := compileAndServeCase(t, "reserved-imports")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

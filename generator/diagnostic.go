@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/specgate/specgate/generator/routeplan"
 )
 
 // Severity says how much a Diagnostic matters. Only errors fail a run.
@@ -44,7 +46,7 @@ const (
 	CodeRolesOnOptional      = "roles-on-optional"      // roles where the route is optional (never enforced)
 	CodeOperationIDMissing   = "operation-id-missing"   // an operationId was generated (warning)
 	CodeOperationIDDuplicate = "operation-id-duplicate" // two operations share an operationId or its Go name
-	CodeRouteConflict        = "route-conflict"         // net/http.ServeMux would refuse the pattern
+	CodeRouteConflict        = routeplan.CodeConflict   // net/http.ServeMux would refuse the pattern
 	CodeSecurityMismatch     = "security-mismatch"      // x-auth-required disagrees with security (lint)
 	CodeSwaggerConverted     = "swagger-converted"      // a Swagger 2.0 document was converted (notice)
 	CodeYAMLSyntax           = "yaml-syntax"            // the document is not valid YAML or JSON

@@ -35,11 +35,12 @@
 //     table. Duplicate operationIds, and distinct ones that become the same Go method
 //     name, are errors.
 //   - Every operation is reachable even where net/http.ServeMux cannot take its
-//     path as written (see routing.go): a wildcard inside a segment
+//     path as written (see package routeplan): a wildcard inside a segment
 //     (/critics/{type}.json), a query string in the path, a parameter written
 //     twice, or paths ServeMux refuses side by side. RegisterRoutes then registers
-//     a wider pattern with a generated adapter in front of g.Wrap that checks the
-//     rest of the path (404 when it does not fit) and sets the path values;
+//     a wider pattern with an adapter in front of g.Wrap (runtime/pathmatch, fed
+//     with generated pathmatch.Segment data) that checks the rest of the path
+//     (404 when it does not fit) and sets the path values;
 //     conflicting routes, and an adapted route with a more general route its wider
 //     pattern would take requests from, share one pattern whose handler tries its
 //     few members, most specific first, then in document order. Each such route gets a

@@ -3,6 +3,10 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"go/parser"
+	"go/token"
+	"path"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -47,6 +51,32 @@ func declaredNames(src []byte) []string {
 	return names
 }
 
+// importNames lists the names a Go file's imports take in its file scope
+// (the package name, taken to be the last path element, or the name given).
+// No package-level declaration of the package may use one: routes.gen.go's
+// imports (http, auth, pathmatch) are reserved like its declarations.
+func importNames(src []byte) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, imp := range f.Imports {
+		p, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			continue
+		}
+		name := path.Base(p)
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		if name != "_" && name != "." {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // appendIdent appends the identifier s starts with, if any.
 func appendIdent(names []string, s []byte) []string {
 	n := 0
@@ -63,12 +93,12 @@ func appendIdent(names []string, s []byte) []string {
 	return append(names, string(s[:n]))
 }
 
-// checkClashes fails when api.gen.go and routes.gen.go declare one name: the
-// last guard behind compat's reservations, so that a clash is specgate's
-// error, never a compile error for the user to find.
+// checkClashes fails when api.gen.go declares a name routes.gen.go declares
+// or imports: the last guard behind compat's reservations, so that a clash is
+// specgate's error, never a compile error for the user to find.
 func checkClashes(api, routes []byte) error {
 	mine := map[string]bool{}
-	for _, n := range declaredNames(routes) {
+	for _, n := range append(declaredNames(routes), importNames(routes)...) {
 		mine[n] = true
 	}
 	var both []string
@@ -80,5 +110,5 @@ func checkClashes(api, routes []byte) error {
 	if len(both) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: %s and %s both declare %s", ErrRender, APIFile, RoutesFile, strings.Join(both, ", "))
+	return fmt.Errorf("%w: %s declares %s, which %s declares or imports", ErrRender, APIFile, strings.Join(both, ", "), RoutesFile)
 }

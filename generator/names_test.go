@@ -2,6 +2,7 @@ package generator
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -46,15 +47,51 @@ const Single = 1
 }
 
 // The probe takes the routes template's branches: its names include the
-// exported API of routes.gen.go and the adapter helpers.
+// exported API of routes.gen.go, its unexported helper and the names its
+// imports take (an adapted route makes it import pathmatch).
 func TestRoutesNames(t *testing.T) {
 	names, err := routesNames()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Routes", "RegisterRoutes", "RegisterRoutesWithOptions", "specgateDispatch"} {
+	for _, want := range []string{"Routes", "RegisterRoutes", "RegisterRoutesWithOptions", "specgateRoutes", "http", "auth", "pathmatch"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("routesNames() = %q, missing %s", names, want)
 		}
+	}
+}
+
+func TestImportNames(t *testing.T) {
+	src := []byte(`package api
+
+import (
+	"net/http"
+	_ "embed"
+	. "strings"
+	rt "github.com/oapi-codegen/runtime"
+
+	"github.com/specgate/specgate/runtime/pathmatch"
+)
+
+import "fmt"
+
+var _ = fmt.Sprint
+`)
+	got := importNames(src)
+	want := []string{"http", "rt", "pathmatch", "fmt"}
+	if !slices.Equal(got, want) {
+		t.Errorf("importNames = %q, want %q", got, want)
+	}
+}
+
+// A declaration of api.gen.go named like an import of routes.gen.go would not
+// compile: checkClashes says so first.
+func TestCheckClashesSeesImports(t *testing.T) {
+	routes := []byte("package api\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/specgate/specgate/runtime/pathmatch\"\n)\n\nvar Routes = 1\n")
+	if err := checkClashes([]byte("package api\n\ntype pathmatch struct{}\n"), routes); err == nil || !strings.Contains(err.Error(), "declares pathmatch") {
+		t.Errorf("checkClashes = %v, want the pathmatch clash", err)
+	}
+	if err := checkClashes([]byte("package api\n\ntype Pathmatch struct{}\n"), routes); err != nil {
+		t.Errorf("checkClashes = %v for distinct names", err)
 	}
 }

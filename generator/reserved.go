@@ -30,9 +30,11 @@ paths:
     get: {operationId: d, security: [{bearer: []}, {key: []}], parameters: [{name: z, in: path, required: true, schema: {type: string}}, {name: w, in: path, required: true, schema: {type: string}}], responses: {"204": {description: ok}}}
 `
 
-// routesNames are the package-level names routes.gen.go declares (from the
-// probe's render), reserved in compat against everything oapi-codegen
-// declares. checkClashes still guards the real render.
+// routesNames are the package-level names routes.gen.go declares and the
+// names its imports take (from the probe's render), reserved in compat
+// against everything oapi-codegen declares: a schema whose x-go-name is auth
+// or pathmatch would not compile beside those imports. checkClashes still
+// guards the real render.
 var routesNames = sync.OnceValues(func() ([]string, error) {
 	loader := openapi3.NewLoader()
 	t, err := loader.LoadFromData([]byte(reservedProbe))
@@ -52,5 +54,5 @@ var routesNames = sync.OnceValues(func() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return declaredNames(src), nil
+	return append(declaredNames(src), importNames(src)...), nil
 })

@@ -68,6 +68,14 @@ func TestPrepare(t *testing.T) {
 			contains: []string{"type ProjectParameter = string", "type Project struct"},
 		},
 		{
+			name: "x-go-name like a generated declaration",
+			doc: `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/p":{"get":{"operationId":"getP",
+"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Project"}}}}}}}},
+"components":{"schemas":{"Project":{"x-go-name":"ServerInterface","type":"object","properties":{"id":{"type":"string"}}}}}}`,
+			want:     []string{compat.CodeRenamedType},
+			contains: []string{"type ProjectSchema struct"},
+		},
+		{
 			name: "required self reference",
 			doc: `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/n":{"get":{"operationId":"getN",
 "responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Node"}}}}}}}},

@@ -110,6 +110,10 @@ func (p *prep) fixTypeNames() {
 			used[codegen.SchemaNameToTypeName(newKey)] = true
 			claimed[codegen.SchemaNameToTypeName(newKey)] = true
 			sec.rename(k, newKey)
+			if s := c.Schemas[newKey]; sec.name == "schemas" && s != nil && s.Ref == "" && s.Value != nil {
+				// oapi-codegen would honour an x-go-name under the new key too.
+				delete(s.Value.Extensions, "x-go-name")
+			}
 			renames["#/components/"+sec.name+"/"+escape(k)] = "#/components/" + sec.name + "/" + escape(newKey)
 			p.warn(p.componentOrigin(sec.name, newKey), CodeRenamedType, "components/%s/%s has Go type name %s like another component or a generated declaration; generated as %s", sec.name, k, goName, codegen.SchemaNameToTypeName(newKey))
 		}

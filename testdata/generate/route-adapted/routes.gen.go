@@ -4,9 +4,9 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/specgate/specgate/runtime/auth"
+	"github.com/specgate/specgate/runtime/pathmatch"
 )
 
 // This code needs the runtime/auth contract of the specgate version that
@@ -78,172 +78,41 @@ func RegisterRoutesWithOptions(mux *http.ServeMux, si ServerInterface, g auth.Gu
 		route.Pattern = opts.BaseURL + path
 		mux.Handle(route.Method+" "+route.Pattern, g.Wrap(route, handler))
 	}
-	adapt := func(route auth.Route, path string, handler http.HandlerFunc, segments ...specgateSegment) specgateMember {
+	adapt := func(route auth.Route, path string, handler http.HandlerFunc, segments ...pathmatch.Segment) pathmatch.Member {
 		route.Pattern = opts.BaseURL + path
-		return specgateMember{method: route.Method, segments: segments, handler: g.Wrap(route, handler)}
+		return pathmatch.Member{Method: route.Method, Segments: segments, Handler: g.Wrap(route, handler)}
 	}
 	register(routes[0], "/login/{user}", wrapper.Login)
-	mux.Handle("GET "+opts.BaseURL+"/critics/{resource_type}", specgateDispatch(
-		adapt(routes[1], "/critics/{resource_type}", wrapper.GetCritics, specgateSegment{wildcard: "resource_type", text: []string{"", ".json"}, params: []string{"resource_type"}}),
+	mux.Handle("GET "+opts.BaseURL+"/critics/{resource_type}", pathmatch.Dispatch(
+		adapt(routes[1], "/critics/{resource_type}", wrapper.GetCritics, pathmatch.Segment{Wildcard: "resource_type", Text: []string{"", ".json"}, Params: []string{"resource_type"}}),
 	))
-	mux.Handle("GET "+opts.BaseURL+"/reports/{year}", specgateDispatch(
-		adapt(routes[2], "/reports/{year}", wrapper.GetReport, specgateSegment{wildcard: "year", text: []string{"", ".csv"}, params: []string{"year"}}),
+	mux.Handle("GET "+opts.BaseURL+"/reports/{year}", pathmatch.Dispatch(
+		adapt(routes[2], "/reports/{year}", wrapper.GetReport, pathmatch.Segment{Wildcard: "year", Text: []string{"", ".csv"}, Params: []string{"year"}}),
 	))
-	mux.Handle("GET "+opts.BaseURL+"/files/{seg2}", specgateDispatch(
-		adapt(routes[3], "/files/{seg2}", wrapper.GetFile, specgateSegment{wildcard: "seg2", text: []string{"", ".", ""}, params: []string{"name", "ext"}}),
+	mux.Handle("GET "+opts.BaseURL+"/files/{seg2}", pathmatch.Dispatch(
+		adapt(routes[3], "/files/{seg2}", wrapper.GetFile, pathmatch.Segment{Wildcard: "seg2", Text: []string{"", ".", ""}, Params: []string{"name", "ext"}}),
 	))
 	register(routes[4], "/rides", wrapper.ListRides)
-	mux.Handle("GET "+opts.BaseURL+"/anything/{id}/{action}/{seg4}", specgateDispatch(
-		adapt(routes[5], "/anything/{id}/{action}/{seg4}", wrapper.GetAnything, specgateSegment{wildcard: "id", text: []string{"", ""}, params: []string{"id"}}, specgateSegment{wildcard: "seg4", text: []string{"", ""}, params: []string{"id"}}),
+	mux.Handle("GET "+opts.BaseURL+"/anything/{id}/{action}/{seg4}", pathmatch.Dispatch(
+		adapt(routes[5], "/anything/{id}/{action}/{seg4}", wrapper.GetAnything, pathmatch.Segment{Wildcard: "id", Text: []string{"", ""}, Params: []string{"id"}}, pathmatch.Segment{Wildcard: "seg4", Text: []string{"", ""}, Params: []string{"id"}}),
 	))
-	mux.Handle("GET "+opts.BaseURL+"/repos/{owner}/issues/{seg4}/{seg5}", specgateDispatch(
-		adapt(routes[6], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.ListIssueComments, specgateSegment{wildcard: "seg4", text: []string{"", ""}, params: []string{"number"}}, specgateSegment{wildcard: "seg5", text: []string{"comments"}}),
-		adapt(routes[7], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.GetComment, specgateSegment{wildcard: "seg4", text: []string{"comments"}}, specgateSegment{wildcard: "seg5", text: []string{"", ""}, params: []string{"commentId"}}),
+	mux.Handle("GET "+opts.BaseURL+"/repos/{owner}/issues/{seg4}/{seg5}", pathmatch.Dispatch(
+		adapt(routes[6], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.ListIssueComments, pathmatch.Segment{Wildcard: "seg4", Text: []string{"", ""}, Params: []string{"number"}}, pathmatch.Segment{Wildcard: "seg5", Text: []string{"comments"}}),
+		adapt(routes[7], "/repos/{owner}/issues/{seg4}/{seg5}", wrapper.GetComment, pathmatch.Segment{Wildcard: "seg4", Text: []string{"comments"}}, pathmatch.Segment{Wildcard: "seg5", Text: []string{"", ""}, Params: []string{"commentId"}}),
 	))
-	mux.Handle("GET "+opts.BaseURL+"/orders/{seg2}", specgateDispatch(
-		adapt(routes[8], "/orders/{seg2}", wrapper.GetOrder, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"id"}}),
-		adapt(routes[9], "/orders/{seg2}", wrapper.GetOrderByNumber, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"number"}}),
+	mux.Handle("GET "+opts.BaseURL+"/orders/{seg2}", pathmatch.Dispatch(
+		adapt(routes[8], "/orders/{seg2}", wrapper.GetOrder, pathmatch.Segment{Wildcard: "seg2", Text: []string{"", ""}, Params: []string{"id"}}),
+		adapt(routes[9], "/orders/{seg2}", wrapper.GetOrderByNumber, pathmatch.Segment{Wildcard: "seg2", Text: []string{"", ""}, Params: []string{"number"}}),
 	))
-	mux.Handle("GET "+opts.BaseURL+"/shops/{seg2}/{seg3}", specgateDispatch(
-		adapt(routes[10], "/shops/{seg2}/{seg3}", wrapper.ListShopOrders, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"orders"}}),
-		adapt(routes[11], "/shops/{seg2}/{seg3}", wrapper.ListShopItems, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"shopId"}}, specgateSegment{wildcard: "seg3", text: []string{"items"}}),
-		adapt(routes[12], "/shops/{seg2}/{seg3}", wrapper.GetShopSetting, specgateSegment{wildcard: "seg2", text: []string{"settings"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"key"}}),
+	mux.Handle("GET "+opts.BaseURL+"/shops/{seg2}/{seg3}", pathmatch.Dispatch(
+		adapt(routes[10], "/shops/{seg2}/{seg3}", wrapper.ListShopOrders, pathmatch.Segment{Wildcard: "seg2", Text: []string{"", ""}, Params: []string{"shopId"}}, pathmatch.Segment{Wildcard: "seg3", Text: []string{"orders"}}),
+		adapt(routes[11], "/shops/{seg2}/{seg3}", wrapper.ListShopItems, pathmatch.Segment{Wildcard: "seg2", Text: []string{"", ""}, Params: []string{"shopId"}}, pathmatch.Segment{Wildcard: "seg3", Text: []string{"items"}}),
+		adapt(routes[12], "/shops/{seg2}/{seg3}", wrapper.GetShopSetting, pathmatch.Segment{Wildcard: "seg2", Text: []string{"settings"}}, pathmatch.Segment{Wildcard: "seg3", Text: []string{"", ""}, Params: []string{"key"}}),
 	))
-	mux.Handle("GET "+opts.BaseURL+"/catalog/{seg2}/{seg3}", specgateDispatch(
-		adapt(routes[13], "/catalog/{seg2}/{seg3}", wrapper.GetBookJSON, specgateSegment{wildcard: "seg2", text: []string{"books"}}, specgateSegment{wildcard: "seg3", text: []string{"", ".json"}, params: []string{"isbn"}}),
-		adapt(routes[14], "/catalog/{seg2}/{seg3}", wrapper.GetCatalogEntry, specgateSegment{wildcard: "seg2", text: []string{"", ""}, params: []string{"kind"}}, specgateSegment{wildcard: "seg3", text: []string{"", ""}, params: []string{"id"}}),
+	mux.Handle("GET "+opts.BaseURL+"/catalog/{seg2}/{seg3}", pathmatch.Dispatch(
+		adapt(routes[13], "/catalog/{seg2}/{seg3}", wrapper.GetBookJSON, pathmatch.Segment{Wildcard: "seg2", Text: []string{"books"}}, pathmatch.Segment{Wildcard: "seg3", Text: []string{"", ".json"}, Params: []string{"isbn"}}),
+		adapt(routes[14], "/catalog/{seg2}/{seg3}", wrapper.GetCatalogEntry, pathmatch.Segment{Wildcard: "seg2", Text: []string{"", ""}, Params: []string{"kind"}}, pathmatch.Segment{Wildcard: "seg3", Text: []string{"", ""}, Params: []string{"id"}}),
 	))
 	register(routes[15], "/shelves/{id}/{$}", wrapper.GetShelf)
 	register(routes[16], "/shelves/top/{n}", wrapper.GetTopShelf)
-}
-
-// specgateSegment is one check of an adapted route: the value of the pattern's
-// wildcard must consist of text[0], params[0], text[1], ... params[n-1],
-// text[n], each parameter non-empty and as short as possible but the last; a
-// parameter written twice must have one value. With no params it is text[0].
-type specgateSegment struct {
-	wildcard string
-	text     []string
-	params   []string
-}
-
-// specgateMember is one operation behind an adapted pattern, its handler
-// already wrapped by the guard.
-type specgateMember struct {
-	method   string
-	segments []specgateSegment
-	handler  http.Handler
-}
-
-// specgateDispatch serves an adapted pattern: the first member whose method and
-// segments fit the request handles it (members come most specific first), any
-// other request is a 404. It looks only at the members of this one pattern, and
-// of those, through an index built once here, only at the ones that can fit.
-func specgateDispatch(members ...specgateMember) http.Handler {
-	key, byLiteral, rest := specgateIndex(members)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		list := rest
-		if l, ok := byLiteral[r.PathValue(key)]; ok && key != "" {
-			list = l
-		}
-		for _, i := range list {
-			m := members[i]
-			if (r.Method == m.method || (r.Method == http.MethodHead && m.method == http.MethodGet)) && specgateMatch(r, m.segments) {
-				m.handler.ServeHTTP(w, r)
-				return
-			}
-		}
-		http.NotFound(w, r)
-	})
-}
-
-// specgateIndex picks the wildcard whose literal values split members best and
-// returns it, the members (in order) that can fit each of its literal values,
-// and those that can fit any other value. Without such a wildcard it is "",
-// nil and all members.
-func specgateIndex(members []specgateMember) (string, map[string][]int, []int) {
-	literal := func(m specgateMember, wildcard string) (string, bool) {
-		for _, s := range m.segments {
-			if s.wildcard == wildcard && len(s.params) == 0 {
-				return s.text[0], true
-			}
-		}
-		return "", false
-	}
-	key, best := "", len(members)
-	for _, m := range members {
-		for _, s := range m.segments {
-			if len(s.params) != 0 {
-				continue
-			}
-			count, others := map[string]int{}, 0
-			for _, o := range members {
-				if lit, ok := literal(o, s.wildcard); ok {
-					count[lit]++
-				} else {
-					others++
-				}
-			}
-			most := 0
-			for _, n := range count {
-				most = max(most, n)
-			}
-			if most+others < best {
-				key, best = s.wildcard, most+others
-			}
-		}
-	}
-	var rest []int
-	byLiteral := map[string][]int{}
-	for _, m := range members {
-		if lit, ok := literal(m, key); ok && key != "" {
-			byLiteral[lit] = nil
-		}
-	}
-	for i, m := range members {
-		if lit, ok := literal(m, key); ok && key != "" {
-			byLiteral[lit] = append(byLiteral[lit], i)
-			continue
-		}
-		rest = append(rest, i)
-		for lit := range byLiteral { // a member with no literal there can fit any value
-			byLiteral[lit] = append(byLiteral[lit], i)
-		}
-	}
-	return key, byLiteral, rest
-}
-
-// specgateMatch reports whether r's path values fit segments; only then does it
-// set the parameters they carry, so a member that does not fit leaves r as it was.
-func specgateMatch(r *http.Request, segments []specgateSegment) bool {
-	var names, values []string
-	for _, s := range segments {
-		v, ok := strings.CutPrefix(r.PathValue(s.wildcard), s.text[0])
-		if !ok || (len(s.params) == 0 && v != "") {
-			return false
-		}
-		for i, name := range s.params {
-			var val string
-			if i == len(s.params)-1 {
-				val, ok = strings.CutSuffix(v, s.text[i+1])
-			} else if j := strings.Index(v[min(1, len(v)):], s.text[i+1]); v != "" && j >= 0 {
-				val, v = v[:j+1], v[j+1+len(s.text[i+1]):]
-			} else {
-				ok = false
-			}
-			if !ok || val == "" {
-				return false
-			}
-			for k, n := range names {
-				if n == name && values[k] != val {
-					return false
-				}
-			}
-			names, values = append(names, name), append(values, val)
-		}
-	}
-	for i, name := range names {
-		r.SetPathValue(name, values[i])
-	}
-	return true
 }
