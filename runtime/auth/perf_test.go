@@ -196,19 +196,26 @@ func TestColdPathAllocations(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := expectations{iss: testIssuer, aud: testAudience}
+	// Under -race sync.Pool drops some of its objects, and each miss costs a new MAC
+	// state (an hmac.New) or mint buffer: a looser bound there, still far below
+	// the 12 and 45 allocations per request of the code before issue 16.
+	verifyMax, mintMax := 1.0, 1.0
+	if raceEnabled {
+		verifyMax, mintMax = 8, 8
+	}
 	var v verified
 	if n := testing.AllocsPerRun(200, func() {
 		if r := verifyTokenInto(&v, tok, ks.accessVerify, want, now); r != ReasonNone {
 			t.Fatal(r)
 		}
-	}); n > 1 {
-		t.Errorf("verifyTokenInto: %v allocations, want at most 1 (the subject)", n)
+	}); n > verifyMax {
+		t.Errorf("verifyTokenInto: %v allocations, want at most %v (the subject)", n, verifyMax)
 	}
 	if n := testing.AllocsPerRun(200, func() {
 		if _, _, err := mint(ks.access, testIssuer, testAudience, "alice", "", nil, now, time.Minute); err != nil {
 			t.Fatal(err)
 		}
-	}); n > 1 {
-		t.Errorf("mint: %v allocations, want at most 1 (the token)", n)
+	}); n > mintMax {
+		t.Errorf("mint: %v allocations, want at most %v (the token)", n, mintMax)
 	}
 }
