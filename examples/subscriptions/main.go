@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	origin := fs.String("origin", "", "the `URL` browsers reach this server on; needed with -trusted-origin off loopback")
 	var dev devFlag
 	fs.Var(&dev, "dev", "development cookies (no Secure, no __Host-) for plain http; default: only on a loopback address")
+	bcryptCost := fs.Int("bcrypt-cost", 0, "bcrypt cost of the seed users' password hashes (0: bcrypt's default, 10); scripts/load lowers it to log in 10,000 sessions")
 	redisURL := fs.String("redis", "", "Redis URL (redis://host:6379/0): sessions, revocation and login throttle shared by every instance; set "+keyEnv+" to the same key on each")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -71,7 +72,7 @@ func run(ctx context.Context, args []string, ready func(url string)) error {
 	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	cfg := config{AccessTTL: *accessTTL, Logger: log, ReportKey: os.Getenv(reportKeyEnv)}
+	cfg := config{AccessTTL: *accessTTL, Logger: log, ReportKey: os.Getenv(reportKeyEnv), BcryptCost: *bcryptCost}
 	if *redisURL != "" {
 		opts, err := redis.ParseURL(*redisURL)
 		if err != nil {

@@ -177,15 +177,14 @@ type scanner struct {
 	i int
 }
 
+// ws skips whitespace. The scanners below work on locals and store the index
+// once: through the pointer every step would reload s.b and s.i from memory.
 func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
+	b, i := s.b, s.i
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
 	}
+	s.i = i
 }
 
 func (s *scanner) eat(c byte) bool {
@@ -256,39 +255,52 @@ func (s *scanner) strings() ([]string, bool) {
 
 // date reads a NumericDate: digits only, no sign, fraction, exponent or leading zero.
 func (s *scanner) date() (int64, bool) {
-	start := s.i
+	b, i := s.b, s.i
+	start := i
 	var v int64
-	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		v = v*10 + int64(s.b[s.i]-'0')
-		s.i++
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		v = v*10 + int64(b[i]-'0')
+		i++
 	}
-	n := s.i - start
-	if n == 0 || n > maxDateDigits || (n > 1 && s.b[start] == '0') {
+	s.i = i
+	n := i - start
+	if n == 0 || n > maxDateDigits || (n > 1 && b[start] == '0') {
 		return 0, false
 	}
 	return v, true
 }
 
+// strStop marks the bytes that end the fast scan of a string: the closing quote,
+// an escape, and the control characters JSON forbids in strings.
+var strStop = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // str reads a JSON string and returns its decoded bytes. Without escapes the
 // result aliases b.
 func (s *scanner) str() ([]byte, bool) {
-	if !s.eat('"') {
+	b, i := s.b, s.i
+	if i >= len(b) || b[i] != '"' {
 		return nil, false
 	}
-	start := s.i
-	for s.i < len(s.b) {
-		switch c := s.b[s.i]; {
-		case c == '"':
-			s.i++
-			return s.b[start : s.i-1], true
-		case c == '\\':
-			return s.strEscaped(start)
-		case c < 0x20:
-			return nil, false
-		}
-		s.i++
+	i++
+	start := i
+	for i < len(b) && !strStop[b[i]] {
+		i++
 	}
-	return nil, false
+	s.i = i
+	switch {
+	case i == len(b) || b[i] < 0x20:
+		return nil, false
+	case b[i] == '"':
+		s.i = i + 1
+		return b[start:i], true
+	}
+	return s.strEscaped(start) // at the backslash
 }
 
 func (s *scanner) strEscaped(start int) ([]byte, bool) {

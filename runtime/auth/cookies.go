@@ -54,19 +54,23 @@ func cookieValueOK(v string) bool {
 	if v == "" || len(v) > maxTokenLen {
 		return false
 	}
+	// Branch-free: OR the verdicts of every byte and test once, since a valid
+	// token (the usual case) is read to the end anyway.
+	var bad byte
 	for i := 0; i < len(v); i++ {
-		if !tokenByte[v[i]] {
-			return false
-		}
+		bad |= notTokenByte[v[i]]
 	}
-	return true
+	return bad == 0
 }
 
-// tokenByte marks the bytes a token may contain: the base64url alphabet and '.'.
-// A table, because this check runs over every byte of every presented token.
-var tokenByte = func() (t [256]bool) {
+// notTokenByte is 1 for the bytes a token may not contain: anything but the
+// base64url alphabet and '.'. A table, because this check runs over every byte of
+// every presented token.
+var notTokenByte = func() (t [256]byte) {
 	for c := 0; c < 256; c++ {
-		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			t[c] = 1
+		}
 	}
 	return t
 }()
@@ -75,24 +79,21 @@ var tokenByte = func() (t [256]bool) {
 // (Lax unless Config.SameSite says otherwise), Path=/, no Domain (what the __Host-
 // prefix requires); Insecure drops Secure only.
 func (a *Authenticator[U]) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
-	var b strings.Builder
-	b.Grow(len(name) + len(value) + 80)
-	b.WriteString(name)
-	b.WriteByte('=')
-	b.WriteString(value)
-	b.WriteString("; Path=/; Max-Age=")
-	secs := int64(maxAge / time.Second)
-	if secs < 0 {
-		secs = 0
-	}
-	b.WriteString(strconv.FormatInt(secs, 10))
-	b.WriteString("; HttpOnly")
+	// Appended into a stack buffer and copied out once: one allocation per cookie.
+	var arr [768]byte
+	b := append(arr[:0], name...)
+	b = append(b, '=')
+	b = append(b, value...)
+	b = append(b, "; Path=/; Max-Age="...)
+	b = strconv.AppendInt(b, max(int64(maxAge/time.Second), 0), 10)
+	b = append(b, "; HttpOnly"...)
 	if !a.cfg.Insecure {
-		b.WriteString("; Secure")
+		b = append(b, "; Secure"...)
 	}
-	b.WriteString("; SameSite=")
-	b.WriteString(a.sameSite)
-	w.Header().Add("Set-Cookie", b.String())
+	b = append(b, "; SameSite="...)
+	b = append(b, a.sameSite...)
+	h := w.Header()
+	h["Set-Cookie"] = append(h["Set-Cookie"], string(b)) // the canonical key, as Header.Add would write it
 }
 
 // clearCookies expires both cookies.

@@ -131,6 +131,7 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 	reason := ReasonMissing
 	if access != "" {
 		var v *verified
+		var fresh verified // what a cache miss verifies: on the stack unless it is cached
 		if ks.cache != nil {
 			if v = ks.cache.get(access); v != nil && !v.validAt(now) {
 				v, reason = nil, ReasonExpired
@@ -142,10 +143,12 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 				if len(access) > maxTokenLen {
 					reason = ReasonOversize
 				}
-			} else if v, reason = verifyToken(access, ks.accessVerify, a.expect(), now); reason != ReasonNone {
-				v = nil
-			} else if ks.cache != nil {
-				ks.cache.put(access, v)
+			} else if reason = verifyTokenInto(&fresh, access, ks.accessVerify, a.expect(), now); reason == ReasonNone {
+				v = &fresh
+				if ks.cache != nil {
+					kept := fresh
+					ks.cache.put(access, &kept)
+				}
 			}
 		}
 		if v != nil {

@@ -64,8 +64,8 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	s := &session[U]{}
 	reason := ReasonStateless
 	if a.cfg.Store == nil {
-		v, r := verifyToken(token, ks.refreshVerify, a.expectRefresh(), now)
-		if r != ReasonNone {
+		var v verified
+		if r := verifyTokenInto(&v, token, ks.refreshVerify, a.expectRefresh(), now); r != ReasonNone {
 			return nil, unauthorized(r, nil)
 		}
 		s.sub = v.sub

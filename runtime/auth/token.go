@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -37,8 +38,20 @@ var b64 = base64.RawURLEncoding.Strict()
 type signer struct {
 	key    Key
 	header string     // base64url of {"alg":..,"kid":..,"typ":..}
-	macs   *sync.Pool // of hash.Hash, HMAC keys only
+	macs   *sync.Pool // of *macState, HMAC keys only
 }
+
+// macState is one pooled HMAC and the scratch it works in, so verifying and signing
+// allocate nothing for the MAC once the pool is warm: hash.Hash takes a []byte,
+// and converting the token string would copy it to the heap on every request.
+type macState struct {
+	h   hash.Hash
+	in  []byte // the signing input, copied from the token string
+	sum [64]byte
+}
+
+// maxPooledInput keeps one huge token from pinning a large buffer in the pool.
+const maxPooledInput = 2 * maxTokenLen
 
 func newSigner(k Key, typ string) (*signer, error) {
 	t := jwt.New(k.method)
@@ -50,44 +63,67 @@ func newSigner(k Key, typ string) (*signer, error) {
 	sg := &signer{key: k, header: s[:strings.IndexByte(s, '.')]}
 	if secret, ok := k.verifyKey.([]byte); ok {
 		hf := map[string]func() hash.Hash{"HS256": sha256.New, "HS384": sha512.New384, "HS512": sha512.New}[k.alg]
-		sg.macs = &sync.Pool{New: func() any { return hmac.New(hf, secret) }}
+		sg.macs = &sync.Pool{New: func() any { return &macState{h: hmac.New(hf, secret)} }}
 	}
 	return sg, nil
 }
 
-// sign returns a compact JWS of payload, signed by golang-jwt's method for the key.
-func (s *signer) sign(payload []byte) (string, error) {
-	var sb strings.Builder
-	sb.Grow(len(s.header) + 1 + b64.EncodedLen(len(payload)) + 1 + b64.EncodedLen(s.key.sigLen()))
-	sb.WriteString(s.header)
-	sb.WriteByte('.')
-	enc := make([]byte, b64.EncodedLen(len(payload)))
-	b64.Encode(enc, payload)
-	sb.Write(enc)
-	sig, err := s.key.method.Sign(sb.String(), s.key.signKey)
-	if err != nil {
-		return "", fmt.Errorf("auth: sign with key %q: %w", s.key.kid, err)
-	}
-	sb.WriteByte('.')
-	sb.WriteString(b64.EncodeToString(sig))
-	return sb.String(), nil
+func (s *signer) getMAC() *macState {
+	m := s.macs.Get().(*macState)
+	m.h.Reset()
+	return m
 }
 
-// verify checks sig over input. HMAC is computed here with pooled hashes and
-// compared in constant time (hmac.Equal); other algorithms use golang-jwt.
+func (s *signer) putMAC(m *macState) {
+	if cap(m.in) > maxPooledInput {
+		m.in = nil
+	}
+	s.macs.Put(m)
+}
+
+// appendToken appends the compact JWS of payload to dst: header, payload and
+// signature, base64url. HMAC is computed with a pooled state; other algorithms are
+// signed by golang-jwt's method for the key.
+func (s *signer) appendToken(dst, payload []byte) ([]byte, error) {
+	start := len(dst)
+	dst = append(dst, s.header...)
+	dst = append(dst, '.')
+	dst = b64.AppendEncode(dst, payload)
+	if s.macs != nil {
+		m := s.getMAC()
+		m.h.Write(dst[start:])
+		sig := m.h.Sum(m.sum[:0])
+		dst = append(dst, '.')
+		dst = b64.AppendEncode(dst, sig)
+		s.putMAC(m)
+		return dst, nil
+	}
+	sig, err := s.key.method.Sign(string(dst[start:]), s.key.signKey)
+	if err != nil {
+		return nil, fmt.Errorf("auth: sign with key %q: %w", s.key.kid, err)
+	}
+	dst = append(dst, '.')
+	return b64.AppendEncode(dst, sig), nil
+}
+
+// sign returns a compact JWS of payload.
+func (s *signer) sign(payload []byte) (string, error) {
+	b, err := s.appendToken(make([]byte, 0, len(s.header)+2+b64.EncodedLen(len(payload))+b64.EncodedLen(s.key.sigLen())), payload)
+	return string(b), err
+}
+
+// verify checks sig over input with an HMAC key: a pooled state, compared in
+// constant time (hmac.Equal). It takes sig through no interface, so a caller's
+// stack buffer stays on the stack. Asymmetric keys are verified in verifySegment.
 func (s *signer) verify(input string, sig []byte) bool {
-	if len(sig) != s.key.sigLen() {
+	if s.macs == nil || len(sig) != s.key.sigLen() {
 		return false
 	}
-	if s.macs == nil {
-		return s.key.method.Verify(input, sig, s.key.verifyKey) == nil
-	}
-	h := s.macs.Get().(hash.Hash)
-	h.Reset()
-	h.Write([]byte(input))
-	var buf [64]byte
-	ok := hmac.Equal(h.Sum(buf[:0]), sig)
-	s.macs.Put(h)
+	m := s.getMAC()
+	m.in = append(m.in[:0], input...)
+	m.h.Write(m.in)
+	ok := hmac.Equal(m.h.Sum(m.sum[:0]), sig)
+	s.putMAC(m)
 	return ok
 }
 
@@ -171,12 +207,84 @@ type payload struct {
 // from now.
 func mint(s *signer, iss, aud, sub, sid string, roles []string, now time.Time, ttl time.Duration) (string, time.Time, error) {
 	exp := now.Add(ttl).Truncate(time.Second)
-	b, err := json.Marshal(payload{Iss: iss, Sub: sub, Aud: aud, Exp: exp.Unix(), Iat: now.Unix(), Jti: randomString(16), Sid: sid, Roles: roles})
+	sc := mintScratch.Get().(*mintBuf)
+	defer putMintBuf(sc)
+	_, _ = rand.Read(sc.jti[:]) // never fails (crypto/rand panics rather than return short)
+	sc.payload = appendPayload(sc.payload[:0], iss, sub, aud, exp.Unix(), now.Unix(), sc.jti[:], sid, roles)
+	tok, err := s.appendToken(sc.tok[:0], sc.payload)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("auth: encode claims: %w", err)
+		return "", time.Time{}, err
 	}
-	tok, err := s.sign(b)
-	return tok, exp, err
+	sc.tok = tok
+	return string(tok), exp, nil
+}
+
+// mintBuf is the scratch of one mint: the claims JSON and the token are built by
+// appending into buffers reused across mints, and copied out once as the string.
+type mintBuf struct {
+	jti     [16]byte
+	payload []byte
+	tok     []byte
+}
+
+var mintScratch = sync.Pool{New: func() any { return &mintBuf{payload: make([]byte, 0, 256), tok: make([]byte, 0, 512)} }}
+
+func putMintBuf(b *mintBuf) {
+	if cap(b.payload) > maxPooledInput || cap(b.tok) > maxPooledInput {
+		return // a token with many roles: let it go rather than pin it
+	}
+	mintScratch.Put(b)
+}
+
+// appendPayload appends the claims JSON: exactly the bytes json.Marshal writes for
+// payload{Iss: iss, Sub: sub, Aud: aud, Exp: exp, Iat: iat, Jti: base64url(jti),
+// Sid: sid, Roles: roles} (TestAppendPayloadIsJSONMarshal), without reflection.
+func appendPayload(dst []byte, iss, sub, aud string, exp, iat int64, jti []byte, sid string, roles []string) []byte {
+	dst = append(dst, `{"iss":`...)
+	dst = appendJSONString(dst, iss)
+	dst = append(dst, `,"sub":`...)
+	dst = appendJSONString(dst, sub)
+	dst = append(dst, `,"aud":`...)
+	dst = appendJSONString(dst, aud)
+	dst = append(dst, `,"exp":`...)
+	dst = strconv.AppendInt(dst, exp, 10)
+	dst = append(dst, `,"iat":`...)
+	dst = strconv.AppendInt(dst, iat, 10)
+	dst = append(dst, `,"jti":"`...)
+	dst = b64.AppendEncode(dst, jti) // the base64url alphabet needs no escaping
+	dst = append(dst, '"')
+	if sid != "" {
+		dst = append(dst, `,"sid":`...)
+		dst = appendJSONString(dst, sid)
+	}
+	if len(roles) > 0 {
+		dst = append(dst, `,"roles":[`...)
+		for i, r := range roles {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, r)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it. Strings of
+// printable ASCII that json.Marshal writes verbatim (no quote, backslash or the
+// HTML characters it escapes) are copied; anything else goes through json.Marshal
+// itself, so escapes, invalid UTF-8 and U+2028/U+2029 come out byte for byte the
+// same.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // verified is what a valid token says. It is what the cache keeps.
@@ -216,25 +324,44 @@ func (e expectations) lifetimeOK(iat, exp int64) bool {
 // verifyToken checks tok against verifiers, in this order: size, shape, exact
 // header, signature over the raw bytes, then (only for a token we signed) strict
 // base64 and JSON decoding and the claims. Nothing is decoded before the signature
-// holds, so a forged token costs one MAC and no parsing.
+// holds, so a forged token costs one MAC and no parsing. It returns what the token
+// says when the reason is ReasonNone or ReasonExpired, nil otherwise.
 func verifyToken(tok string, verifiers []*signer, want expectations, now time.Time) (*verified, Reason) {
+	var v verified // on the stack: a rejected token allocates nothing (case 6 and 7)
+	r := verifyTokenInto(&v, tok, verifiers, want, now)
+	if r != ReasonNone && r != ReasonExpired {
+		return nil, r
+	}
+	p := new(verified)
+	*p = v
+	return p, r
+}
+
+// maxStackBody is the decoded payload size verifyTokenInto decodes on the stack;
+// larger payloads (up to maxTokenLen) get a heap buffer.
+const maxStackBody = 1024
+
+// verifyTokenInto is verifyToken writing into v, so a caller that does not keep
+// the result allocates nothing for it. v is filled when the reason is ReasonNone
+// or ReasonExpired (the signature held; the caller may need to know that).
+func verifyTokenInto(v *verified, tok string, verifiers []*signer, want expectations, now time.Time) Reason {
 	if tok == "" {
-		return nil, ReasonMissing
+		return ReasonMissing
 	}
 	if len(tok) > maxTokenLen {
-		return nil, ReasonOversize
+		return ReasonOversize
 	}
 	d1 := strings.IndexByte(tok, '.')
 	if d1 < 0 {
-		return nil, ReasonMalformed
+		return ReasonMalformed
 	}
 	d2 := strings.IndexByte(tok[d1+1:], '.')
 	if d2 < 0 {
-		return nil, ReasonMalformed
+		return ReasonMalformed
 	}
 	d2 += d1 + 1
 	if strings.IndexByte(tok[d2+1:], '.') >= 0 {
-		return nil, ReasonMalformed
+		return ReasonMalformed
 	}
 	var s *signer
 	for _, v := range verifiers {
@@ -244,39 +371,40 @@ func verifyToken(tok string, verifiers []*signer, want expectations, now time.Ti
 		}
 	}
 	if s == nil {
-		return nil, ReasonUnknownKey
+		return ReasonUnknownKey
 	}
-	var sigBuf [512]byte
 	sigSeg := tok[d2+1:]
-	sig := sigBuf[:]
-	if need := b64.DecodedLen(len(sigSeg)); need != s.key.sigLen() {
-		return nil, ReasonBadSignature
-	} else if need > len(sigBuf) {
-		sig = make([]byte, need) // RSA keys over 4096 bits; bounded by maxTokenLen
+	if b64.DecodedLen(len(sigSeg)) != s.key.sigLen() {
+		return ReasonBadSignature
 	}
-	n, err := b64.Decode(sig, []byte(sigSeg))
-	if err != nil || !s.verify(tok[:d2], sig[:n]) {
-		return nil, ReasonBadSignature
+	if !s.verifySegment(tok[:d2], sigSeg) {
+		return ReasonBadSignature
 	}
-	body, err := b64.DecodeString(tok[d1+1 : d2])
-	if err != nil || !utf8.Valid(body) {
-		return nil, ReasonMalformed
+	bodySeg := tok[d1+1 : d2]
+	var bodyBuf [maxStackBody]byte
+	body := bodyBuf[:]
+	if need := b64.DecodedLen(len(bodySeg)); need > len(bodyBuf) {
+		body = make([]byte, need) // bounded by maxTokenLen
+	}
+	n, err := b64.Decode(body, []byte(bodySeg))
+	if err != nil || !utf8.Valid(body[:n]) {
+		return ReasonMalformed
 	}
 	var c claims
-	if !parseClaims(body, &c, want.iss, want.aud) {
-		return nil, ReasonBadClaims
+	if !parseClaims(body[:n], &c, want.iss, want.aud) {
+		return ReasonBadClaims
 	}
 	switch {
 	case !c.has(claimIss) || !c.issOK:
-		return nil, ReasonWrongIssuer
+		return ReasonWrongIssuer
 	case !c.has(claimAud) || !c.audOK:
-		return nil, ReasonWrongAudience
+		return ReasonWrongAudience
 	case !c.has(claimExp) || !c.has(claimIat) || !c.has(claimSub) || c.sub == "":
-		return nil, ReasonBadClaims
+		return ReasonBadClaims
 	case !want.lifetimeOK(c.iat, c.exp):
-		return nil, ReasonLifetime
+		return ReasonLifetime
 	}
-	v := &verified{
+	*v = verified{
 		sub:       c.sub,
 		sid:       c.sid,
 		roles:     c.roles,
@@ -285,13 +413,28 @@ func verifyToken(tok string, verifiers []*signer, want expectations, now time.Ti
 	}
 	switch {
 	case !now.Before(v.deadline):
-		return v, ReasonExpired // v is returned so the caller knows the signature held
+		return ReasonExpired // v is filled so the caller knows the signature held
 	case c.has(claimNbf) && now.Before(time.Unix(c.nbf, 0).Add(-want.leeway)):
-		return nil, ReasonNotYetValid
+		return ReasonNotYetValid
 	case now.Before(v.notBefore):
-		return nil, ReasonIssuedInFuture
+		return ReasonIssuedInFuture
 	}
-	return v, ReasonNone
+	return ReasonNone
+}
+
+// verifySegment decodes the signature segment (strict base64url; its decoded
+// length was checked against the key's) and verifies it over input. HMAC
+// signatures are decoded on the stack; asymmetric ones (golang-jwt's Verify takes
+// the slice through an interface) into a heap buffer.
+func (s *signer) verifySegment(input, sigSeg string) bool {
+	if s.macs != nil {
+		var buf [64]byte
+		n, err := b64.Decode(buf[:], []byte(sigSeg))
+		return err == nil && s.verify(input, buf[:n])
+	}
+	sig := make([]byte, b64.DecodedLen(len(sigSeg))) // RSA up to what maxTokenLen allows
+	n, err := b64.Decode(sig, []byte(sigSeg))
+	return err == nil && n == s.key.sigLen() && s.key.method.Verify(input, sig[:n], s.key.verifyKey) == nil
 }
 
 // randomString returns n random bytes, base64url.

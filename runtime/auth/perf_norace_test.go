@@ -1,0 +1,6 @@
+//go:build !race
+
+package auth
+
+// raceEnabled: see perf_race_test.go.
+const raceEnabled = false
