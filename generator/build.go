@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -130,6 +131,14 @@ type Route struct {
 	// written (the operation's, else the root's), nil when neither declares any.
 	SecurityRequirements []Requirement
 
+	// codegenID, when set, is the operationId Render hands oapi-codegen instead
+	// of the document's: GoName, because the name oapi-codegen would derive is
+	// another operation's (nameOperations).
+	codegenID string
+	// sharedOp is true when an earlier route has the same operation (a path
+	// item $ref'd from two paths); that route names it.
+	sharedOp bool
+
 	// The operation itself: compat may rename its path key before Render.
 	item *openapi3.PathItem
 	op   *openapi3.Operation
@@ -167,7 +176,7 @@ var methodOrder = []string{
 // (every route fails closed) only when none of them is an Error. Build does not
 // modify doc.
 func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
-	b := &builder{doc: doc, policy: opts.Missing, ids: map[string]*Route{}, goNames: map[string]*Route{}, seenOps: map[*openapi3.Operation]bool{}}
+	b := &builder{doc: doc, policy: opts.Missing, seenOps: map[*openapi3.Operation]bool{}}
 	if b.policy == "" {
 		b.policy = MissingError
 	}
@@ -193,6 +202,7 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 			table.Routes = append(table.Routes, r)
 		}
 	}
+	b.nameOperations(table.Routes)
 	table.Schemes = b.usedSchemes()
 	b.diags = append(b.diags, table.plan()...)
 	return table, SortDiagnostics(b.diags)
@@ -202,8 +212,6 @@ type builder struct {
 	doc     *Document
 	policy  MissingPolicy
 	diags   []Diagnostic
-	ids     map[string]*Route // spec operationId → first route
-	goNames map[string]*Route // Go method name → first route
 	seenOps map[*openapi3.Operation]bool
 	nodes   *yamlIndex // lazily built when origins are missing
 	sec     securityState
@@ -330,25 +338,17 @@ func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, o
 	r.Security, r.SecurityDeclared = securityMode(b.doc.T, op)
 	name := fmt.Sprintf("%s %s", method, path)
 
-	// Operation ids: oapi-codegen derives method names from them, so they must be
-	// unique both as written and once made into Go names.
+	// Operation ids: oapi-codegen's names for now; nameOperations makes the Go
+	// names unique once every route is known.
 	if r.OperationID == "" {
 		r.OperationID = defaultOperationID(method, path)
 		r.OperationIDGenerated = true
-		b.diag(opPos, Warning, CodeOperationIDMissing, "%s has no operationId; using %q, as oapi-codegen does", name, r.OperationID)
 	}
 	r.GoName = goName(r.OperationID, r.OperationIDGenerated)
-	if !b.seenOps[op] { // a path item $ref'd from two paths shares its operations
-		b.seenOps[op] = true
-		if first, dup := b.ids[r.OperationID]; dup && !r.OperationIDGenerated {
-			b.diag(opPos, Error, CodeOperationIDDuplicate, "operationId %q of %s is already used by %s %s at %s", r.OperationID, name, first.Method, first.Path, relPos(first.Pos, opPos))
-		} else if first, dup := b.goNames[r.GoName]; dup {
-			b.diag(opPos, Error, CodeOperationIDDuplicate, "operationId %q of %s and %q of %s %s at %s both become the Go method %s", r.OperationID, name, first.OperationID, first.Method, first.Path, relPos(first.Pos, opPos), r.GoName)
-		} else {
-			b.ids[r.OperationID] = &r
-			b.goNames[r.GoName] = &r
-		}
+	if b.seenOps[op] { // a path item $ref'd from two paths shares its operations
+		r.sharedOp = true
 	}
+	b.seenOps[op] = true
 
 	// x-auth-required: the nearest level that sets it wins, even when its value
 	// is invalid (that is an error already; nothing is guessed from outer levels).
@@ -423,6 +423,70 @@ func securityMode(t *openapi3.T, op *openapi3.Operation) (Mode, bool) {
 		}
 	}
 	return Required, declared
+}
+
+// nameOperations gives every operation a Go method name no other operation
+// has: the one author and oapi-codegen would give it where that is free. Two
+// operations with one written operationId are an error (the document breaks
+// OpenAPI's rule). Otherwise the names are reserved in one place, in this
+// order: written operationIds in document order, then generated ones, so a
+// written name always keeps its method; an operation whose name is taken (a
+// written `getUsers` after `get_users`, a generated `GetAId` for both
+// `/a/{id}` and `/a/id`) gets the first free suffix 2, 3, ... and Render
+// hands that name to oapi-codegen as the operationId.
+func (b *builder) nameOperations(routes []Route) {
+	ids := map[string]int{}   // written operationId → its route
+	taken := map[string]int{} // Go method name → its route
+	var clashed []int         // routes whose name was taken, written ones first
+	var generated []int
+	for i := range routes {
+		r := &routes[i]
+		switch {
+		case r.sharedOp:
+		case r.OperationIDGenerated:
+			generated = append(generated, i)
+		default:
+			if j, dup := ids[r.OperationID]; dup {
+				first := routes[j]
+				b.diag(r.Pos, Error, CodeOperationIDDuplicate, "operationId %q of %s %s is already used by %s %s at %s", r.OperationID, r.Method, r.Path, first.Method, first.Path, relPos(first.Pos, r.Pos))
+				continue
+			}
+			ids[r.OperationID] = i
+			if _, dup := taken[r.GoName]; dup {
+				clashed = append(clashed, i)
+				continue
+			}
+			taken[r.GoName] = i
+		}
+	}
+	for _, i := range generated {
+		if _, dup := taken[routes[i].GoName]; dup {
+			clashed = append(clashed, i)
+			continue
+		}
+		taken[routes[i].GoName] = i
+		r := routes[i]
+		b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q, as oapi-codegen does", r.Method, r.Path, r.OperationID)
+	}
+	for _, i := range clashed {
+		r := &routes[i]
+		base, owner := r.GoName, routes[taken[r.GoName]]
+		name := base
+		for n := 2; ; n++ {
+			name = base + strconv.Itoa(n)
+			if _, dup := taken[name]; !dup {
+				break
+			}
+		}
+		taken[name] = i
+		r.GoName, r.codegenID = name, name
+		if r.OperationIDGenerated {
+			r.OperationID = name
+			b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q: oapi-codegen's %q is the Go method of %s %s at %s", r.Method, r.Path, name, base, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
+		} else {
+			b.diag(r.Pos, Warning, CodeOperationIDRenamed, "operationId %q of %s %s becomes the Go method %s: its Go name %s is that of %q (%s %s at %s)", r.OperationID, r.Method, r.Path, name, base, owner.OperationID, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
+		}
+	}
 }
 
 // defaultOperationID is the name oapi-codegen generates for an operation without

@@ -53,6 +53,20 @@ func TestCompileAndServeAdapted(t *testing.T) {
 	}
 }
 
+// TestCompileAndServeOperationIDCollision generates the operation-id-collision
+// case (operationIds and generated ids whose Go names collide) into a fresh
+// module, vets it (the strict server too) and runs its serve_test.go.txt: every
+// operation reaches the handler under the name specgate gave it, written names
+// kept, taken ones suffixed.
+func TestCompileAndServeOperationIDCollision(t *testing.T) {
+	out := compileAndServeCase(t, "operation-id-collision")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

@@ -91,6 +91,13 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	codegenMu.Lock()
 	defer codegenMu.Unlock()
 
+	// The Go names Build gave operations whose own name was taken are their
+	// operationIds from here on, for compat and oapi-codegen alike.
+	for _, r := range table.Routes {
+		if r.codegenID != "" && r.op != nil {
+			r.op.OperationID = r.codegenID
+		}
+	}
 	var diags []Diagnostic
 	for _, w := range compat.PrepareWith(doc.T, compat.Options{Reserved: reserved}) {
 		at := doc.position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
