@@ -67,6 +67,20 @@ func TestCompileAndServeOperationIDCollision(t *testing.T) {
 	}
 }
 
+// TestCompileAndServeBackslashNames generates the backslash-names case
+// (parameter, header, cookie, scheme and scope names with backslashes and
+// percent signs, which oapi-codegen copies into Go literals) into a fresh
+// module, vets it and serves it: each value is bound under its name as
+// written and the response headers are set under theirs.
+func TestCompileAndServeBackslashNames(t *testing.T) {
+	out := compileAndServeCase(t, "backslash-names")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

@@ -50,6 +50,7 @@ const (
 	CodeWebhook            = "compat-webhook"              // webhook operation ids and schemas kept for oapi-codegen
 	CodeOperationID        = "compat-operation-id"         // an operation id set so an aliased path item resolves
 	CodePath               = "compat-path"                 // a path or path parameter rewritten
+	CodeEscapedName        = "compat-escaped-name"         // a parameter or header name's backslashes doubled for Go literals
 )
 
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,
