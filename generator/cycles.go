@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,6 +48,7 @@ func checkSchemaGraph(doc *Document) []Diagnostic {
 	g.walkDoc(doc.T)
 	g.refCycles()
 	g.allOfCycles()
+	g.aliasCycles()
 	g.tooDeep()
 	return g.diags
 }
@@ -144,6 +146,95 @@ func (g *schemaGraph) allOfCycles() {
 			visit(v)
 		}
 	}
+}
+
+// aliasEdges are the schemas whose Go type oapi-codegen spells inside the
+// alias it declares for v: the items of an array (type X = []Items), the
+// one member of an allOf that adds nothing (type X = Member). Every other
+// shape (an object, a map, a union, a primitive, x-go-type) is a defined
+// type or a leaf, which a cycle may pass through.
+func aliasEdges(v *openapi3.Schema) []*openapi3.SchemaRef {
+	if _, ok := v.Extensions["x-go-type"]; ok {
+		return nil
+	}
+	if isArray(v) {
+		return []*openapi3.SchemaRef{v.Items}
+	}
+	if len(v.AllOf) == 1 && len(v.Properties) == 0 && v.AdditionalProperties.Schema == nil && v.AdditionalProperties.Has == nil && len(v.OneOf)+len(v.AnyOf) == 0 {
+		return v.AllOf
+	}
+	return nil
+}
+
+func isArray(v *openapi3.Schema) bool {
+	return v.Type.Is(openapi3.TypeArray) || slices.Equal(v.Type.Slice(), []string{openapi3.TypeArray, openapi3.TypeNull})
+}
+
+// aliasCycles finds arrays that contain themselves through arrays (and
+// $refs, and one-member allOfs) only: List: {type: array, items: {$ref:
+// List}}. oapi-codegen declares each of them as a Go alias (type List =
+// []List), and an alias may not refer to itself, so the output would not
+// compile; compat's fixAliasCycles only helps where an object lies on the
+// way. A depth-first walk over alias edges with three colours; the edge to
+// a grey schema closes a cycle and is reported there.
+func (g *schemaGraph) aliasCycles() {
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[*openapi3.Schema]int{}
+	var path []*openapi3.SchemaRef // the edges walked to the current schema
+	var visit func(v *openapi3.Schema)
+	visit = func(v *openapi3.Schema) {
+		colour[v] = grey
+		for _, e := range aliasEdges(v) {
+			if e == nil || e.Value == nil {
+				continue
+			}
+			switch colour[e.Value] {
+			case grey:
+				// The cycle runs from the edge into e.Value to this one.
+				start := len(path)
+				for start > 0 && path[start-1].Value != e.Value {
+					start--
+				}
+				if start > 0 {
+					start--
+				}
+				// A cycle of allOfs alone is allOfCycles' to report.
+				if !slices.ContainsFunc(path[start:], func(r *openapi3.SchemaRef) bool { return isArray(r.Value) }) {
+					continue
+				}
+				names := []string{refName(e.Ref)}
+				for _, r := range append(slices.Clone(path[start+1:]), e) {
+					if r.Ref != "" {
+						names = append(names, refName(r.Ref))
+					}
+				}
+				g.errorf(schemaRefOrigin(e), CodeSchemaCycle, "%s is an element of itself through arrays only (%s): oapi-codegen declares an array as a Go alias, and an alias cannot refer to itself, so no Go type would carry it; let an object hold the inner array (a property)", describeSchemaRef(e), strings.Join(names, " → "))
+			case white:
+				path = append(path, e)
+				visit(e.Value)
+				path = path[:len(path)-1]
+			}
+		}
+		colour[v] = black
+	}
+	for _, ref := range g.refs {
+		if v := ref.Value; v != nil && colour[v] == white {
+			path = append(path[:0], ref)
+			visit(v)
+		}
+	}
+}
+
+// refName is a component schema's name for a message, else the $ref.
+func refName(ref string) string {
+	if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok {
+		return name
+	}
+	return ref
 }
 
 // tooDeep reports each inline schema more than maxInlineDepth levels below
