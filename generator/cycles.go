@@ -92,13 +92,52 @@ func (g *schemaGraph) refCycles() {
 // returns the names met, ending with the repeated one, or nil when the chain
 // leaves components/schemas.
 func (g *schemaGraph) aliasChain(ref string) []string {
-	if g.doc.T.Components == nil {
-		return nil
+	return g.chainIn("schemas", ref)
+}
+
+// componentRef returns the $ref written at components/<section>/<name>, and
+// whether there is such a component.
+func (g *schemaGraph) componentRef(section, name string) (string, bool) {
+	c := g.doc.T.Components
+	if c == nil {
+		return "", false
 	}
+	switch section {
+	case "schemas":
+		if r := c.Schemas[name]; r != nil {
+			return r.Ref, true
+		}
+	case "parameters":
+		if r := c.Parameters[name]; r != nil {
+			return r.Ref, true
+		}
+	case "headers":
+		if r := c.Headers[name]; r != nil {
+			return r.Ref, true
+		}
+	case "requestBodies":
+		if r := c.RequestBodies[name]; r != nil {
+			return r.Ref, true
+		}
+	case "responses":
+		if r := c.Responses[name]; r != nil {
+			return r.Ref, true
+		}
+	case "callbacks":
+		if r := c.Callbacks[name]; r != nil {
+			return r.Ref, true
+		}
+	}
+	return "", false
+}
+
+// chainIn is aliasChain for any components section.
+func (g *schemaGraph) chainIn(section, ref string) []string {
+	prefix := "#/components/" + section + "/"
 	seen := map[string]bool{}
 	var chain []string
 	for {
-		name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+		name, ok := strings.CutPrefix(ref, prefix)
 		if !ok || strings.Contains(name, "/") {
 			return nil
 		}
@@ -107,13 +146,66 @@ func (g *schemaGraph) aliasChain(ref string) []string {
 			return chain
 		}
 		seen[name] = true
-		next := g.doc.T.Components.Schemas[name]
-		if next == nil {
+		next, ok := g.componentRef(section, name)
+		if !ok {
 			return nil
+		}
+		ref = next
+	}
+}
+
+// pathAlias reports a path item that aliases another path ($ref:
+// '#/paths/...') in a chain that comes back to itself: kin-openapi leaves it
+// empty, so its operations would vanish without a word.
+func (g *schemaGraph) pathAlias(key string, item *openapi3.PathItem) {
+	if item == nil || item.Ref == "" || len(item.Operations()) > 0 {
+		return
+	}
+	chain := []string{key}
+	seen := map[string]bool{key: true}
+	for ref := item.Ref; ; {
+		p, ok := strings.CutPrefix(ref, "#/paths/")
+		if !ok {
+			return
+		}
+		p = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
+		chain = append(chain, p)
+		if seen[p] {
+			break
+		}
+		seen[p] = true
+		next := g.doc.T.Paths.Value(p)
+		if next == nil {
+			return
 		}
 		ref = next.Ref
 	}
+	// The item's origin may be its target's: place the finding at the key.
+	at := Position{File: g.doc.File, Line: 1, Col: 1}
+	if line, col, ok := newYAMLIndex(g.doc.src).find("paths", key); ok {
+		at.Line, at.Col = line, col
+	}
+	g.diags = append(g.diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeRefCycle, Message: fmt.Sprintf("path %q: $ref %q never reaches a path item: %s", key, item.Ref, strings.Join(chain, " → "))})
 }
+
+// unresolved records a parameter, header, request body, response or
+// callback $ref that kin-openapi left without a value: the loader fails on a
+// $ref it cannot find, so this is a chain of component aliases that comes
+// back to itself (oapi-codegen dereferences the missing value and panics).
+// Each is reported once, at the $ref.
+func (g *schemaGraph) unresolved(section, ref string, origin *openapi3.Origin) {
+	if ref == "" || g.seenAny[section+" "+ref] {
+		return
+	}
+	g.seenAny[section+" "+ref] = true
+	if chain := g.chainIn(section, ref); len(chain) > 0 {
+		g.errorf(origin, CodeRefCycle, "$ref %q never reaches a %s object: %s", ref, sectionNoun[section], strings.Join(chain, " → "))
+		return
+	}
+	g.errorf(origin, CodeRefCycle, "$ref %q has no %s object (kin-openapi could not resolve it)", ref, sectionNoun[section])
+}
+
+var sectionNoun = map[string]string{"parameters": "parameter", "headers": "header", "requestBodies": "request body", "responses": "response", "callbacks": "callback"}
 
 // allOfCycles finds schemas that are their own allOf member: a depth-first
 // walk over allOf edges with the usual three colours; a grey target closes a
@@ -317,6 +409,7 @@ func (g *schemaGraph) walkDoc(t *openapi3.T) {
 	if t.Paths != nil {
 		m := t.Paths.Map()
 		for _, k := range sortedKeys(m) {
+			g.pathAlias(k, m[k])
 			g.pathItem(m[k])
 		}
 	}
@@ -365,7 +458,14 @@ func (g *schemaGraph) pathItem(item *openapi3.PathItem) {
 }
 
 func (g *schemaGraph) param(p *openapi3.ParameterRef) {
-	if p == nil || p.Value == nil || !g.once(p.Value) {
+	if p == nil {
+		return
+	}
+	if p.Value == nil {
+		g.unresolved("parameters", p.Ref, p.Origin)
+		return
+	}
+	if !g.once(p.Value) {
 		return
 	}
 	g.schema(p.Value.Schema)
@@ -373,7 +473,14 @@ func (g *schemaGraph) param(p *openapi3.ParameterRef) {
 }
 
 func (g *schemaGraph) header(h *openapi3.HeaderRef) {
-	if h == nil || h.Value == nil || !g.once(h.Value) {
+	if h == nil {
+		return
+	}
+	if h.Value == nil {
+		g.unresolved("headers", h.Ref, h.Origin)
+		return
+	}
+	if !g.once(h.Value) {
 		return
 	}
 	g.schema(h.Value.Schema)
@@ -381,14 +488,28 @@ func (g *schemaGraph) header(h *openapi3.HeaderRef) {
 }
 
 func (g *schemaGraph) requestBody(rb *openapi3.RequestBodyRef) {
-	if rb == nil || rb.Value == nil || !g.once(rb.Value) {
+	if rb == nil {
+		return
+	}
+	if rb.Value == nil {
+		g.unresolved("requestBodies", rb.Ref, rb.Origin)
+		return
+	}
+	if !g.once(rb.Value) {
 		return
 	}
 	g.content(rb.Value.Content)
 }
 
 func (g *schemaGraph) response(r *openapi3.ResponseRef) {
-	if r == nil || r.Value == nil || !g.once(r.Value) {
+	if r == nil {
+		return
+	}
+	if r.Value == nil {
+		g.unresolved("responses", r.Ref, r.Origin)
+		return
+	}
+	if !g.once(r.Value) {
 		return
 	}
 	for _, k := range sortedKeys(r.Value.Headers) {
@@ -398,7 +519,14 @@ func (g *schemaGraph) response(r *openapi3.ResponseRef) {
 }
 
 func (g *schemaGraph) callback(cb *openapi3.CallbackRef) {
-	if cb == nil || cb.Value == nil || !g.once(cb.Value) {
+	if cb == nil {
+		return
+	}
+	if cb.Value == nil {
+		g.unresolved("callbacks", cb.Ref, cb.Origin)
+		return
+	}
+	if !g.once(cb.Value) {
 		return
 	}
 	m := cb.Value.Map()
