@@ -81,6 +81,17 @@ func TestCompileAndServeBackslashNames(t *testing.T) {
 	}
 }
 
+// TestCompileXMLResponseEnum generates the xml-response-enum case (enums and
+// unions inside XML and YAML bodies, which oapi-codegen does not decode) into
+// a fresh module and vets and tests it: every type the output names is
+// declared.
+func TestCompileXMLResponseEnum(t *testing.T) {
+	out := compileAndServeCase(t, "xml-response-enum")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

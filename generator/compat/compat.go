@@ -95,6 +95,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.fixEnums()
 	p.dedupeUnions()
 	p.hoistResponseSchemas()
+	p.hoistOpaqueResponseSchemas()
 	p.fixRequestBodies()
 	p.fixRecursion()
 	if p.doc.Components != nil {
