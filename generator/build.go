@@ -156,6 +156,9 @@ type Table struct {
 	Schemes []SecurityScheme
 
 	units []*routeUnit // how RegisterRoutes registers Routes (planRoutes)
+	// callbackIDs are the operationIds Render gives callback operations
+	// whose Go name another operation has (nameOperations).
+	callbackIDs map[callbackSite]string
 }
 
 // BuildOptions tunes Build.
@@ -202,7 +205,7 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 			table.Routes = append(table.Routes, r)
 		}
 	}
-	b.nameOperations(table.Routes)
+	table.callbackIDs = b.nameOperations(table.Routes)
 	table.Schemes = b.usedSchemes()
 	b.diags = append(b.diags, table.plan()...)
 	return table, SortDiagnostics(b.diags)
@@ -434,7 +437,7 @@ func securityMode(t *openapi3.T, op *openapi3.Operation) (Mode, bool) {
 // written `getUsers` after `get_users`, a generated `GetAId` for both
 // `/a/{id}` and `/a/id`) gets the first free suffix 2, 3, ... and Render
 // hands that name to oapi-codegen as the operationId.
-func (b *builder) nameOperations(routes []Route) {
+func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
 	ids := map[string]int{}   // written operationId → its route
 	taken := map[string]int{} // Go method name → its route
 	var clashed []int         // routes whose name was taken, written ones first
@@ -487,6 +490,76 @@ func (b *builder) nameOperations(routes []Route) {
 			b.diag(r.Pos, Warning, CodeOperationIDRenamed, "operationId %q of %s %s becomes the Go method %s: its Go name %s is that of %q (%s %s at %s)", r.OperationID, r.Method, r.Path, name, base, owner.OperationID, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
 		}
 	}
+	return b.nameCallbacks(routes, taken)
+}
+
+// callbackSite is one place oapi-codegen declares a callback operation's
+// types: a callback object $ref'd by two operations is declared under each.
+type callbackSite struct {
+	parent       *openapi3.Operation
+	name, urlExp string
+	method       string // upper case
+}
+
+// nameCallbacks extends the routes' names to their callbacks' operations:
+// oapi-codegen declares a callback operation's parameter and body types
+// under its operationId, else the callback's name (EvJSONBody), in the
+// package's one namespace. After the routes, in their order, each site keeps
+// its name where it is free and gets the first free suffix otherwise.
+func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callbackSite]string {
+	var ids map[callbackSite]string
+	used := map[string]bool{}
+	for _, r := range routes {
+		if r.sharedOp || r.op == nil {
+			continue
+		}
+		for _, cbName := range sortedKeys(r.op.Callbacks) {
+			cb := r.op.Callbacks[cbName]
+			if cb == nil || cb.Value == nil {
+				continue
+			}
+			exprs := slices.Clone(cb.Value.Keys())
+			slices.Sort(exprs)
+			for _, expr := range exprs {
+				item := cb.Value.Value(expr)
+				if item == nil {
+					continue
+				}
+				ops := item.Operations()
+				for _, m := range sortedKeys(ops) {
+					op := ops[m]
+					id := op.OperationID
+					if id == "" {
+						id = cbName
+					}
+					base := goName(id, false)
+					_, isRoute := taken[base]
+					if !isRoute && !used[base] {
+						used[base] = true
+						continue
+					}
+					name := base
+					for n := 2; ; n++ {
+						name = base + strconv.Itoa(n)
+						if _, dup := taken[name]; !dup && !used[name] {
+							break
+						}
+					}
+					used[name] = true
+					if ids == nil {
+						ids = map[callbackSite]string{}
+					}
+					ids[callbackSite{r.op, cbName, expr, strings.ToUpper(m)}] = name
+					at := r.Pos
+					if op.Origin != nil && op.Origin.Key != nil {
+						at = b.doc.position(*op.Origin.Key)
+					}
+					b.diag(at, Warning, CodeOperationIDRenamed, "callback %q (%s %s) of %s %s: its Go name %s is another operation's; its types are generated as %s", cbName, strings.ToUpper(m), expr, r.Method, r.Path, base, name)
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // defaultOperationID is the name oapi-codegen generates for an operation without

@@ -92,6 +92,17 @@ func TestCompileXMLResponseEnum(t *testing.T) {
 	}
 }
 
+// TestCompileCallbackNames generates the callback-names case (callback
+// operations named like a route, a callback object shared by two operations,
+// callbacks without operationId named alike) into a fresh module and vets and
+// tests it: no type is declared twice.
+func TestCompileCallbackNames(t *testing.T) {
+	out := compileAndServeCase(t, "callback-names")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

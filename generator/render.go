@@ -98,6 +98,7 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 			r.op.OperationID = r.codegenID
 		}
 	}
+	nameCallbackSites(table)
 	var diags []Diagnostic
 	for _, w := range compat.PrepareWith(doc.T, compat.Options{Reserved: reserved}) {
 		at := doc.position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
@@ -151,6 +152,59 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	api = append(api, out[:loc[0]]...)
 	api = append(api, out[loc[1]:]...)
 	return api, handlers, diags, nil
+}
+
+// nameCallbackSites gives each callback site the operationId Build chose
+// for it. A callback object $ref'd by several operations is one object that
+// oapi-codegen declares under each of them, so every parent after the first
+// gets its own copy (path items and operations copied, the rest shared),
+// whose operations can carry names of their own.
+func nameCallbackSites(table *Table) {
+	seen := map[*openapi3.Callback]bool{}
+	for _, r := range table.Routes {
+		if r.sharedOp || r.op == nil {
+			continue
+		}
+		for _, cbName := range sortedKeys(r.op.Callbacks) {
+			cb := r.op.Callbacks[cbName]
+			if cb == nil || cb.Value == nil {
+				continue
+			}
+			if seen[cb.Value] {
+				cb = &openapi3.CallbackRef{Value: copyCallback(cb.Value)}
+				r.op.Callbacks[cbName] = cb
+			}
+			seen[cb.Value] = true
+			for _, expr := range cb.Value.Keys() {
+				item := cb.Value.Value(expr)
+				if item == nil {
+					continue
+				}
+				for m, op := range item.Operations() {
+					if id, ok := table.callbackIDs[callbackSite{r.op, cbName, expr, strings.ToUpper(m)}]; ok {
+						op.OperationID = id
+					}
+				}
+			}
+		}
+	}
+}
+
+func copyCallback(cb *openapi3.Callback) *openapi3.Callback {
+	out := openapi3.NewCallback()
+	for _, expr := range cb.Keys() {
+		item := cb.Value(expr)
+		if item == nil {
+			continue
+		}
+		cp := *item
+		for m, op := range item.Operations() {
+			o := *op
+			cp.SetOperation(m, &o)
+		}
+		out.Set(expr, &cp)
+	}
+	return out
 }
 
 // formatNameCall matches oapi-codegen's std-http fmt.Errorf calls whose format
