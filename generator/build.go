@@ -495,20 +495,69 @@ func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
 
 // callbackSite is one place oapi-codegen declares a callback operation's
 // types: a callback object $ref'd by two operations is declared under each.
+// A webhook's operation has no parent and no URL expression.
 type callbackSite struct {
 	parent       *openapi3.Operation
 	name, urlExp string
 	method       string // upper case
 }
 
-// nameCallbacks extends the routes' names to their callbacks' operations:
-// oapi-codegen declares a callback operation's parameter and body types
-// under its operationId, else the callback's name (EvJSONBody), in the
-// package's one namespace. After the routes, in their order, each site keeps
-// its name where it is free and gets the first free suffix otherwise.
+// nameCallbacks extends the routes' names to webhooks and to the routes'
+// callbacks: oapi-codegen declares their parameter and body types under
+// their operationId, else the webhook's or callback's name (EvJSONBody), in
+// the package's one namespace. After the routes, webhooks by name, then
+// callbacks in route order, each site keeps its name where it is free and
+// gets the first free suffix otherwise.
 func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callbackSite]string {
 	var ids map[callbackSite]string
 	used := map[string]bool{}
+	// site names one callback or webhook operation whose default Go name is
+	// id's (where is for the warning).
+	site := func(key callbackSite, id string, op *openapi3.Operation, at Position, where string) {
+		base := goName(id, false)
+		_, isRoute := taken[base]
+		if !isRoute && !used[base] {
+			used[base] = true
+			return
+		}
+		name := base
+		for n := 2; ; n++ {
+			name = base + strconv.Itoa(n)
+			if _, dup := taken[name]; !dup && !used[name] {
+				break
+			}
+		}
+		used[name] = true
+		if ids == nil {
+			ids = map[callbackSite]string{}
+		}
+		ids[key] = name
+		if op.Origin != nil && op.Origin.Key != nil {
+			at = b.doc.position(*op.Origin.Key)
+		}
+		b.diag(at, Warning, CodeOperationIDRenamed, "%s: its Go name %s is another operation's; its types are generated as %s", where, base, name)
+	}
+	// Webhooks (3.1): oapi-codegen names them after their operationId, else
+	// the webhook; compat names the methods of a webhook with several
+	// (subscribePost), and so does this.
+	for _, name := range sortedKeys(b.doc.T.Webhooks) {
+		item := b.doc.T.Webhooks[name]
+		if item == nil {
+			continue
+		}
+		ops := item.Operations()
+		for _, m := range sortedKeys(ops) {
+			op := ops[m]
+			id := op.OperationID
+			if id == "" {
+				id = name
+				if len(ops) > 1 {
+					id = name + strings.ToUpper(m[:1]) + strings.ToLower(m[1:])
+				}
+			}
+			site(callbackSite{nil, name, "", strings.ToUpper(m)}, id, op, b.pos(nil, "webhooks", name), fmt.Sprintf("webhook %q (%s)", name, strings.ToUpper(m)))
+		}
+	}
 	for _, r := range routes {
 		if r.sharedOp || r.op == nil {
 			continue
@@ -532,29 +581,7 @@ func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callba
 					if id == "" {
 						id = cbName
 					}
-					base := goName(id, false)
-					_, isRoute := taken[base]
-					if !isRoute && !used[base] {
-						used[base] = true
-						continue
-					}
-					name := base
-					for n := 2; ; n++ {
-						name = base + strconv.Itoa(n)
-						if _, dup := taken[name]; !dup && !used[name] {
-							break
-						}
-					}
-					used[name] = true
-					if ids == nil {
-						ids = map[callbackSite]string{}
-					}
-					ids[callbackSite{r.op, cbName, expr, strings.ToUpper(m)}] = name
-					at := r.Pos
-					if op.Origin != nil && op.Origin.Key != nil {
-						at = b.doc.position(*op.Origin.Key)
-					}
-					b.diag(at, Warning, CodeOperationIDRenamed, "callback %q (%s %s) of %s %s: its Go name %s is another operation's; its types are generated as %s", cbName, strings.ToUpper(m), expr, r.Method, r.Path, base, name)
+					site(callbackSite{r.op, cbName, expr, strings.ToUpper(m)}, id, op, r.Pos, fmt.Sprintf("callback %q (%s %s) of %s %s", cbName, strings.ToUpper(m), expr, r.Method, r.Path))
 				}
 			}
 		}

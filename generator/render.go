@@ -98,7 +98,7 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 			r.op.OperationID = r.codegenID
 		}
 	}
-	nameCallbackSites(table)
+	nameCallbackSites(doc, table)
 	var diags []Diagnostic
 	for _, w := range compat.PrepareWith(doc.T, compat.Options{Reserved: reserved}) {
 		at := doc.position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
@@ -154,12 +154,21 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	return api, handlers, diags, nil
 }
 
-// nameCallbackSites gives each callback site the operationId Build chose
-// for it. A callback object $ref'd by several operations is one object that
+// nameCallbackSites gives each webhook and callback site the operationId
+// Build chose for it. A callback object $ref'd by several operations is one object that
 // oapi-codegen declares under each of them, so every parent after the first
 // gets its own copy (path items and operations copied, the rest shared),
 // whose operations can carry names of their own.
-func nameCallbackSites(table *Table) {
+func nameCallbackSites(doc *Document, table *Table) {
+	for site, id := range table.callbackIDs {
+		if site.parent == nil {
+			if item := doc.T.Webhooks[site.name]; item != nil {
+				if op := item.GetOperation(site.method); op != nil {
+					op.OperationID = id
+				}
+			}
+		}
+	}
 	seen := map[*openapi3.Callback]bool{}
 	for _, r := range table.Routes {
 		if r.sharedOp || r.op == nil {

@@ -52,14 +52,14 @@ func (e Done2JSONBodyStatus) Valid() bool {
 	}
 }
 
-// Defines values for Subscribe2JSONBodyLevel.
+// Defines values for Subscribe3JSONBodyLevel.
 const (
-	High Subscribe2JSONBodyLevel = "high"
-	Low  Subscribe2JSONBodyLevel = "low"
+	High Subscribe3JSONBodyLevel = "high"
+	Low  Subscribe3JSONBodyLevel = "low"
 )
 
-// Valid indicates whether the value is a known member of the Subscribe2JSONBodyLevel enum.
-func (e Subscribe2JSONBodyLevel) Valid() bool {
+// Valid indicates whether the value is a known member of the Subscribe3JSONBodyLevel enum.
+func (e Subscribe3JSONBodyLevel) Valid() bool {
 	switch e {
 	case High:
 		return true
@@ -73,6 +73,16 @@ func (e Subscribe2JSONBodyLevel) Valid() bool {
 // SubscribeJSONBody defines parameters for Subscribe.
 type SubscribeJSONBody struct {
 	Url *string `json:"url,omitempty"`
+}
+
+// CreateOrder2JSONBody defines parameters for CreateOrder2.
+type CreateOrder2JSONBody struct {
+	Who *string `json:"who,omitempty"`
+}
+
+// Subscribe2JSONBody defines parameters for Subscribe2.
+type Subscribe2JSONBody struct {
+	Topic *string `json:"topic,omitempty"`
 }
 
 // DoneJSONBody defines parameters for Done.
@@ -96,16 +106,22 @@ type Done3JSONBody struct {
 	At *time.Time `json:"at,omitempty"`
 }
 
-// Subscribe2JSONBody defines parameters for Subscribe2.
-type Subscribe2JSONBody struct {
-	Level *Subscribe2JSONBodyLevel `json:"level,omitempty"`
+// Subscribe3JSONBody defines parameters for Subscribe3.
+type Subscribe3JSONBody struct {
+	Level *Subscribe3JSONBodyLevel `json:"level,omitempty"`
 }
 
-// Subscribe2JSONBodyLevel defines parameters for Subscribe2.
-type Subscribe2JSONBodyLevel string
+// Subscribe3JSONBodyLevel defines parameters for Subscribe3.
+type Subscribe3JSONBodyLevel string
 
 // SubscribeJSONRequestBody defines body for Subscribe for application/json ContentType.
 type SubscribeJSONRequestBody SubscribeJSONBody
+
+// CreateOrder2JSONRequestBody defines body for CreateOrder2 for application/json ContentType.
+type CreateOrder2JSONRequestBody CreateOrder2JSONBody
+
+// Subscribe2JSONRequestBody defines body for Subscribe2 for application/json ContentType.
+type Subscribe2JSONRequestBody Subscribe2JSONBody
 
 // DoneJSONRequestBody defines body for Done for application/json ContentType.
 type DoneJSONRequestBody DoneJSONBody
@@ -116,8 +132,8 @@ type Done2JSONRequestBody Done2JSONBody
 // Done3JSONRequestBody defines body for Done3 for application/json ContentType.
 type Done3JSONRequestBody Done3JSONBody
 
-// Subscribe2JSONRequestBody defines body for Subscribe2 for application/json ContentType.
-type Subscribe2JSONRequestBody Subscribe2JSONBody
+// Subscribe3JSONRequestBody defines body for Subscribe3 for application/json ContentType.
+type Subscribe3JSONRequestBody Subscribe3JSONBody
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -328,6 +344,64 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	return m
 }
 
+// WebhookReceiverInterface represents handlers for receiving inbound
+// webhook requests. Each webhook becomes a Handle*Webhook
+// method that the implementation fills in. The caller mounts the per-
+// webhook http.Handler returned by {Op}WebhookHandler at
+// whatever URL path they advertise to senders.
+type WebhookReceiverInterface interface {
+
+	// HandleCreateOrder2Webhook handles the POST webhook for audit.
+	HandleCreateOrder2Webhook(w http.ResponseWriter, r *http.Request)
+
+	// HandleSubscribe2Webhook handles the POST webhook for subscribe.
+	HandleSubscribe2Webhook(w http.ResponseWriter, r *http.Request)
+}
+
+// WebhookReceiverMiddlewareFunc wraps an http.Handler with cross-
+// cutting behavior (signature verification, logging, rate limiting, ...).
+type WebhookReceiverMiddlewareFunc func(http.Handler) http.Handler
+
+// CreateOrder2WebhookHandler returns the http.Handler for the audit webhook.
+// Mount this at the URL path advertised to webhook senders. errHandler
+// may be nil; if so, parameter-binding errors return 400 with the error
+// message. Middlewares are applied in the order provided -- the last
+// argument becomes the outermost wrapper.
+func CreateOrder2WebhookHandler(si WebhookReceiverInterface, errHandler func(w http.ResponseWriter, r *http.Request, err error), middlewares ...WebhookReceiverMiddlewareFunc) http.Handler {
+	if errHandler == nil {
+		errHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		si.HandleCreateOrder2Webhook(w, r)
+	})
+	for _, mw := range middlewares {
+		h = mw(h)
+	}
+	return h
+}
+
+// Subscribe2WebhookHandler returns the http.Handler for the subscribe webhook.
+// Mount this at the URL path advertised to webhook senders. errHandler
+// may be nil; if so, parameter-binding errors return 400 with the error
+// message. Middlewares are applied in the order provided -- the last
+// argument becomes the outermost wrapper.
+func Subscribe2WebhookHandler(si WebhookReceiverInterface, errHandler func(w http.ResponseWriter, r *http.Request, err error), middlewares ...WebhookReceiverMiddlewareFunc) http.Handler {
+	if errHandler == nil {
+		errHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		}
+	}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		si.HandleSubscribe2Webhook(w, r)
+	})
+	for _, mw := range middlewares {
+		h = mw(h)
+	}
+	return h
+}
+
 // CallbackReceiverInterface represents handlers for receiving inbound
 // callback requests. Each callback becomes a Handle*Callback
 // method that the implementation fills in. The caller mounts the per-
@@ -344,8 +418,8 @@ type CallbackReceiverInterface interface {
 	// HandleDone3Callback handles the POST callback for done.
 	HandleDone3Callback(w http.ResponseWriter, r *http.Request)
 
-	// HandleSubscribe2Callback handles the POST callback for onEvent.
-	HandleSubscribe2Callback(w http.ResponseWriter, r *http.Request)
+	// HandleSubscribe3Callback handles the POST callback for onEvent.
+	HandleSubscribe3Callback(w http.ResponseWriter, r *http.Request)
 }
 
 // CallbackReceiverMiddlewareFunc wraps an http.Handler with cross-
@@ -412,19 +486,19 @@ func Done3CallbackHandler(si CallbackReceiverInterface, errHandler func(w http.R
 	return h
 }
 
-// Subscribe2CallbackHandler returns the http.Handler for the onEvent callback.
+// Subscribe3CallbackHandler returns the http.Handler for the onEvent callback.
 // Mount this at the URL path advertised to callback senders. errHandler
 // may be nil; if so, parameter-binding errors return 400 with the error
 // message. Middlewares are applied in the order provided -- the last
 // argument becomes the outermost wrapper.
-func Subscribe2CallbackHandler(si CallbackReceiverInterface, errHandler func(w http.ResponseWriter, r *http.Request, err error), middlewares ...CallbackReceiverMiddlewareFunc) http.Handler {
+func Subscribe3CallbackHandler(si CallbackReceiverInterface, errHandler func(w http.ResponseWriter, r *http.Request, err error), middlewares ...CallbackReceiverMiddlewareFunc) http.Handler {
 	if errHandler == nil {
 		errHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 		}
 	}
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		si.HandleSubscribe2Callback(w, r)
+		si.HandleSubscribe3Callback(w, r)
 	})
 	for _, mw := range middlewares {
 		h = mw(h)
