@@ -103,6 +103,16 @@ func TestCompileCallbackNames(t *testing.T) {
 	}
 }
 
+// TestCompileUnionArrayEnum generates the union-array-enum case (oneOf/anyOf
+// members that are arrays of an inline enum, which oapi-codegen names like
+// the member) into a fresh module and vets and tests it.
+func TestCompileUnionArrayEnum(t *testing.T) {
+	out := compileAndServeCase(t, "union-array-enum")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

@@ -94,6 +94,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.fixHeaderNames()
 	p.fixEnums()
 	p.dedupeUnions()
+	p.hoistUnionArrayItems()
 	p.hoistResponseSchemas()
 	p.hoistOpaqueResponseSchemas()
 	p.fixRequestBodies()
