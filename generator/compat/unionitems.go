@@ -10,7 +10,7 @@ import (
 )
 
 // hoistUnionArrayItems moves the inline element schema of a oneOf/anyOf
-// member that is an array into components/schemas when the element needs a
+// member that is an array (or a map: its values) into components/schemas when the element needs a
 // named type (an enum, a union). oapi-codegen names a union's members
 // <Union>0, <Union>1, ... and the enum inside the array member the same as
 // the member itself: `type Labels1 = []Labels1` beside `type Labels1
@@ -21,10 +21,18 @@ func (p *prep) hoistUnionArrayItems() {
 	for _, s := range p.values() {
 		v := s.ref.Value
 		for i, m := range append(append([]*openapi3.SchemaRef{}, v.OneOf...), v.AnyOf...) {
-			if m == nil || m.Ref != "" || m.Value == nil || !m.Value.Type.Is(openapi3.TypeArray) {
+			if m == nil || m.Ref != "" || m.Value == nil {
 				continue
 			}
-			items := m.Value.Items
+			// The member's element: an array's items or a map's values.
+			elem := &m.Value.Items
+			if !m.Value.Type.Is(openapi3.TypeArray) {
+				if len(m.Value.Properties) > 0 || m.Value.AdditionalProperties.Schema == nil {
+					continue
+				}
+				elem = &m.Value.AdditionalProperties.Schema
+			}
+			items := *elem
 			if items == nil || items.Ref != "" || items.Value == nil || !needsNamedType(items, 0) {
 				continue
 			}
@@ -36,8 +44,8 @@ func (p *prep) hoistUnionArrayItems() {
 				idx -= len(v.OneOf)
 			}
 			name, ref := p.addSchema(taken, siteBaseName(s.at)+strconv.Itoa(idx)+"Item", items.Value)
-			p.warn(schemaOrigin(items), CodeHoistedSchema, "the elements of union member %d of %s need a named type, which oapi-codegen would give the member's own name; generated as %s", idx, s.where(), name)
-			m.Value.Items = &openapi3.SchemaRef{Ref: ref, Value: items.Value}
+			p.warn(schemaOrigin(items), CodeHoistedSchema, "the elements (items or values) of union member %d of %s need a named type, which oapi-codegen would give the member's own name; generated as %s", idx, s.where(), name)
+			*elem = &openapi3.SchemaRef{Ref: ref, Value: items.Value}
 		}
 	}
 }

@@ -67,6 +67,24 @@ func (e Issues1Item) Valid() bool {
 	}
 }
 
+// Defines values for Issues2Item.
+const (
+	Off Issues2Item = "off"
+	On  Issues2Item = "on"
+)
+
+// Valid indicates whether the value is a known member of the Issues2Item enum.
+func (e Issues2Item) Valid() bool {
+	switch e {
+	case Off:
+		return true
+	case On:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListIssuesParamsLabels0.
 const (
 	All ListIssuesParamsLabels0 = "all"
@@ -99,6 +117,23 @@ type Filter0Item string
 // Issues1Item defines model for Issues1Item.
 type Issues1Item string
 
+// Issues2Item defines model for Issues2Item.
+type Issues2Item string
+
+// Issues3Item defines model for Issues3Item.
+type Issues3Item = []Issues3Item_Item
+
+// Issues3Item0 defines model for Issues3Item.0.
+type Issues3Item0 = string
+
+// Issues3Item1 defines model for Issues3Item.1.
+type Issues3Item1 = int
+
+// Issues3Item_Item defines model for Issues3Item.Item.
+type Issues3Item_Item struct {
+	union json.RawMessage
+}
+
 // ListIssuesParams defines parameters for ListIssues.
 type ListIssuesParams struct {
 	Labels *struct {
@@ -111,6 +146,12 @@ type ListIssuesParamsLabels0 string
 
 // ListIssuesParamsLabels1 defines parameters for ListIssues.
 type ListIssuesParamsLabels1 = []Issues1Item
+
+// ListIssuesParamsLabels2 defines parameters for ListIssues.
+type ListIssuesParamsLabels2 map[string]Issues2Item
+
+// ListIssuesParamsLabels3 defines parameters for ListIssues.
+type ListIssuesParamsLabels3 = []Issues3Item
 
 // AsFilter0 returns the union data inside the Filter as a Filter0
 func (t Filter) AsFilter0() (Filter0, error) {
@@ -170,6 +211,68 @@ func (t Filter) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Filter) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsIssues3Item0 returns the union data inside the Issues3Item_Item as a Issues3Item0
+func (t Issues3Item_Item) AsIssues3Item0() (Issues3Item0, error) {
+	var body Issues3Item0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIssues3Item0 overwrites any union data inside the Issues3Item_Item as the provided Issues3Item0
+func (t *Issues3Item_Item) FromIssues3Item0(v Issues3Item0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIssues3Item0 performs a merge with any union data inside the Issues3Item_Item, using the provided Issues3Item0
+func (t *Issues3Item_Item) MergeIssues3Item0(v Issues3Item0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsIssues3Item1 returns the union data inside the Issues3Item_Item as a Issues3Item1
+func (t Issues3Item_Item) AsIssues3Item1() (Issues3Item1, error) {
+	var body Issues3Item1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIssues3Item1 overwrites any union data inside the Issues3Item_Item as the provided Issues3Item1
+func (t *Issues3Item_Item) FromIssues3Item1(v Issues3Item1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIssues3Item1 performs a merge with any union data inside the Issues3Item_Item, using the provided Issues3Item1
+func (t *Issues3Item_Item) MergeIssues3Item1(v Issues3Item1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Issues3Item_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Issues3Item_Item) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
