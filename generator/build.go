@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -132,6 +133,14 @@ type Route struct {
 	// written (the operation's, else the root's), nil when neither declares any.
 	SecurityRequirements []Requirement
 
+	// codegenID, when set, is the operationId Render hands oapi-codegen instead
+	// of the document's: GoName, because the name oapi-codegen would derive is
+	// another operation's (nameOperations).
+	codegenID string
+	// sharedOp is true when an earlier route has the same operation (a path
+	// item $ref'd from two paths); that route names it.
+	sharedOp bool
+
 	// The operation itself: compat may rename its path key before Render.
 	item *openapi3.PathItem
 	op   *openapi3.Operation
@@ -149,6 +158,9 @@ type Table struct {
 	Schemes []SecurityScheme
 
 	units []routeplan.Unit // how RegisterRoutes registers Routes (routeplan.Make)
+	// callbackIDs are the operationIds Render gives callback operations
+	// whose Go name another operation has (nameOperations).
+	callbackIDs map[callbackSite]string
 }
 
 // BuildOptions tunes Build.
@@ -169,7 +181,7 @@ var methodOrder = []string{
 // (every route fails closed) only when none of them is an Error. Build does not
 // modify doc.
 func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
-	b := &builder{doc: doc, policy: opts.Missing, ids: map[string]*Route{}, goNames: map[string]*Route{}, seenOps: map[*openapi3.Operation]bool{}}
+	b := &builder{doc: doc, policy: opts.Missing, seenOps: map[*openapi3.Operation]bool{}}
 	if b.policy == "" {
 		b.policy = MissingError
 	}
@@ -195,6 +207,7 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 			table.Routes = append(table.Routes, r)
 		}
 	}
+	table.callbackIDs = b.nameOperations(table.Routes)
 	table.Schemes = b.usedSchemes()
 	b.diags = append(b.diags, table.plan()...)
 	return table, SortDiagnostics(b.diags)
@@ -204,8 +217,6 @@ type builder struct {
 	doc     *Document
 	policy  MissingPolicy
 	diags   []Diagnostic
-	ids     map[string]*Route // spec operationId → first route
-	goNames map[string]*Route // Go method name → first route
 	seenOps map[*openapi3.Operation]bool
 	nodes   *yamlIndex // lazily built when origins are missing
 	sec     securityState
@@ -332,25 +343,17 @@ func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, o
 	r.Security, r.SecurityDeclared = securityMode(b.doc.T, op)
 	name := fmt.Sprintf("%s %s", method, path)
 
-	// Operation ids: oapi-codegen derives method names from them, so they must be
-	// unique both as written and once made into Go names.
+	// Operation ids: oapi-codegen's names for now; nameOperations makes the Go
+	// names unique once every route is known.
 	if r.OperationID == "" {
 		r.OperationID = defaultOperationID(method, path)
 		r.OperationIDGenerated = true
-		b.diag(opPos, Warning, CodeOperationIDMissing, "%s has no operationId; using %q, as oapi-codegen does", name, r.OperationID)
 	}
 	r.GoName = goName(r.OperationID, r.OperationIDGenerated)
-	if !b.seenOps[op] { // a path item $ref'd from two paths shares its operations
-		b.seenOps[op] = true
-		if first, dup := b.ids[r.OperationID]; dup && !r.OperationIDGenerated {
-			b.diag(opPos, Error, CodeOperationIDDuplicate, "operationId %q of %s is already used by %s %s at %s", r.OperationID, name, first.Method, first.Path, relPos(first.Pos, opPos))
-		} else if first, dup := b.goNames[r.GoName]; dup {
-			b.diag(opPos, Error, CodeOperationIDDuplicate, "operationId %q of %s and %q of %s %s at %s both become the Go method %s", r.OperationID, name, first.OperationID, first.Method, first.Path, relPos(first.Pos, opPos), r.GoName)
-		} else {
-			b.ids[r.OperationID] = &r
-			b.goNames[r.GoName] = &r
-		}
+	if b.seenOps[op] { // a path item $ref'd from two paths shares its operations
+		r.sharedOp = true
 	}
+	b.seenOps[op] = true
 
 	// x-auth-required: the nearest level that sets it wins, even when its value
 	// is invalid (that is an error already; nothing is guessed from outer levels).
@@ -425,6 +428,167 @@ func securityMode(t *openapi3.T, op *openapi3.Operation) (Mode, bool) {
 		}
 	}
 	return Required, declared
+}
+
+// nameOperations gives every operation a Go method name no other operation
+// has: the one author and oapi-codegen would give it where that is free. Two
+// operations with one written operationId are an error (the document breaks
+// OpenAPI's rule). Otherwise the names are reserved in one place, in this
+// order: written operationIds in document order, then generated ones, so a
+// written name always keeps its method; an operation whose name is taken (a
+// written `getUsers` after `get_users`, a generated `GetAId` for both
+// `/a/{id}` and `/a/id`) gets the first free suffix 2, 3, ... and Render
+// hands that name to oapi-codegen as the operationId.
+func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
+	ids := map[string]int{}   // written operationId → its route
+	taken := map[string]int{} // Go method name → its route
+	var clashed []int         // routes whose name was taken, written ones first
+	var generated []int
+	for i := range routes {
+		r := &routes[i]
+		switch {
+		case r.sharedOp:
+		case r.OperationIDGenerated:
+			generated = append(generated, i)
+		default:
+			if j, dup := ids[r.OperationID]; dup {
+				first := routes[j]
+				b.diag(r.Pos, Error, CodeOperationIDDuplicate, "operationId %q of %s %s is already used by %s %s at %s", r.OperationID, r.Method, r.Path, first.Method, first.Path, relPos(first.Pos, r.Pos))
+				continue
+			}
+			ids[r.OperationID] = i
+			if _, dup := taken[r.GoName]; dup {
+				clashed = append(clashed, i)
+				continue
+			}
+			taken[r.GoName] = i
+		}
+	}
+	for _, i := range generated {
+		if _, dup := taken[routes[i].GoName]; dup {
+			clashed = append(clashed, i)
+			continue
+		}
+		taken[routes[i].GoName] = i
+		r := routes[i]
+		b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q, as oapi-codegen does", r.Method, r.Path, r.OperationID)
+	}
+	for _, i := range clashed {
+		r := &routes[i]
+		base, owner := r.GoName, routes[taken[r.GoName]]
+		name := base
+		for n := 2; ; n++ {
+			name = base + strconv.Itoa(n)
+			if _, dup := taken[name]; !dup {
+				break
+			}
+		}
+		taken[name] = i
+		r.GoName, r.codegenID = name, name
+		if r.OperationIDGenerated {
+			r.OperationID = name
+			b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q: oapi-codegen's %q is the Go method of %s %s at %s", r.Method, r.Path, name, base, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
+		} else {
+			b.diag(r.Pos, Warning, CodeOperationIDRenamed, "operationId %q of %s %s becomes the Go method %s: its Go name %s is that of %q (%s %s at %s)", r.OperationID, r.Method, r.Path, name, base, owner.OperationID, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
+		}
+	}
+	return b.nameCallbacks(routes, taken)
+}
+
+// callbackSite is one place oapi-codegen declares a callback operation's
+// types: a callback object $ref'd by two operations is declared under each.
+// A webhook's operation has no parent and no URL expression.
+type callbackSite struct {
+	parent       *openapi3.Operation
+	name, urlExp string
+	method       string // upper case
+}
+
+// nameCallbacks extends the routes' names to webhooks and to the routes'
+// callbacks: oapi-codegen declares their parameter and body types under
+// their operationId, else the webhook's or callback's name (EvJSONBody), in
+// the package's one namespace. After the routes, webhooks by name, then
+// callbacks in route order, each site keeps its name where it is free and
+// gets the first free suffix otherwise.
+func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callbackSite]string {
+	var ids map[callbackSite]string
+	used := map[string]bool{}
+	// site names one callback or webhook operation whose default Go name is
+	// id's (where is for the warning).
+	site := func(key callbackSite, id string, op *openapi3.Operation, at Position, where string) {
+		base := goName(id, false)
+		_, isRoute := taken[base]
+		if !isRoute && !used[base] {
+			used[base] = true
+			return
+		}
+		name := base
+		for n := 2; ; n++ {
+			name = base + strconv.Itoa(n)
+			if _, dup := taken[name]; !dup && !used[name] {
+				break
+			}
+		}
+		used[name] = true
+		if ids == nil {
+			ids = map[callbackSite]string{}
+		}
+		ids[key] = name
+		if op.Origin != nil && op.Origin.Key != nil {
+			at = b.doc.position(*op.Origin.Key)
+		}
+		b.diag(at, Warning, CodeOperationIDRenamed, "%s: its Go name %s is another operation's; its types are generated as %s", where, base, name)
+	}
+	// Webhooks (3.1): oapi-codegen names them after their operationId, else
+	// the webhook; compat names the methods of a webhook with several
+	// (subscribePost), and so does this.
+	for _, name := range sortedKeys(b.doc.T.Webhooks) {
+		item := b.doc.T.Webhooks[name]
+		if item == nil {
+			continue
+		}
+		ops := item.Operations()
+		for _, m := range sortedKeys(ops) {
+			op := ops[m]
+			id := op.OperationID
+			if id == "" {
+				id = name
+				if len(ops) > 1 {
+					id = name + strings.ToUpper(m[:1]) + strings.ToLower(m[1:])
+				}
+			}
+			site(callbackSite{nil, name, "", strings.ToUpper(m)}, id, op, b.pos(nil, "webhooks", name), fmt.Sprintf("webhook %q (%s)", name, strings.ToUpper(m)))
+		}
+	}
+	for _, r := range routes {
+		if r.sharedOp || r.op == nil {
+			continue
+		}
+		for _, cbName := range sortedKeys(r.op.Callbacks) {
+			cb := r.op.Callbacks[cbName]
+			if cb == nil || cb.Value == nil {
+				continue
+			}
+			exprs := slices.Clone(cb.Value.Keys())
+			slices.Sort(exprs)
+			for _, expr := range exprs {
+				item := cb.Value.Value(expr)
+				if item == nil {
+					continue
+				}
+				ops := item.Operations()
+				for _, m := range sortedKeys(ops) {
+					op := ops[m]
+					id := op.OperationID
+					if id == "" {
+						id = cbName
+					}
+					site(callbackSite{r.op, cbName, expr, strings.ToUpper(m)}, id, op, r.Pos, fmt.Sprintf("callback %q (%s %s) of %s %s", cbName, strings.ToUpper(m), expr, r.Method, r.Path))
+				}
+			}
+		}
+	}
+	return ids
 }
 
 // defaultOperationID is the name oapi-codegen generates for an operation without

@@ -45,7 +45,8 @@ const (
 	CodeRolesOnPublic        = "roles-on-public"        // roles where the route is public
 	CodeRolesOnOptional      = "roles-on-optional"      // roles where the route is optional (never enforced)
 	CodeOperationIDMissing   = "operation-id-missing"   // an operationId was generated (warning)
-	CodeOperationIDDuplicate = "operation-id-duplicate" // two operations share an operationId or its Go name
+	CodeOperationIDDuplicate = "operation-id-duplicate" // two operations share an operationId
+	CodeOperationIDRenamed   = "operation-id-renamed"   // an operationId's Go name was taken; a suffix was added (warning)
 	CodeRouteConflict        = routeplan.CodeConflict   // net/http.ServeMux would refuse the pattern
 	CodeSecurityMismatch     = "security-mismatch"      // x-auth-required disagrees with security (lint)
 	CodeSwaggerConverted     = "swagger-converted"      // a Swagger 2.0 document was converted (notice)

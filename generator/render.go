@@ -91,6 +91,14 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	codegenMu.Lock()
 	defer codegenMu.Unlock()
 
+	// The Go names Build gave operations whose own name was taken are their
+	// operationIds from here on, for compat and oapi-codegen alike.
+	for _, r := range table.Routes {
+		if r.codegenID != "" && r.op != nil {
+			r.op.OperationID = r.codegenID
+		}
+	}
+	nameCallbackSites(doc, table)
 	var diags []Diagnostic
 	for _, w := range compat.PrepareWith(doc.T, compat.Options{Reserved: reserved}) {
 		at := doc.position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
@@ -111,6 +119,7 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	if err != nil {
 		return nil, nil, append(diags, codegenDiag(doc, "oapi-codegen: "+err.Error())...), fmt.Errorf("%w: oapi-codegen: %w", ErrRender, err)
 	}
+	out = quoteFormatNames(out)
 	// oapi-codegen renamed each operationId to its Go method name in place; read
 	// the names back so routes.gen.go calls exactly the wrapper methods it made.
 	handlers := make([]string, len(table.Routes))
@@ -143,6 +152,82 @@ func renderAPI(doc *Document, table *Table, cfg Config, reserved []string) ([]by
 	api = append(api, out[:loc[0]]...)
 	api = append(api, out[loc[1]:]...)
 	return api, handlers, diags, nil
+}
+
+// nameCallbackSites gives each webhook and callback site the operationId
+// Build chose for it. A callback object $ref'd by several operations is one object that
+// oapi-codegen declares under each of them, so every parent after the first
+// gets its own copy (path items and operations copied, the rest shared),
+// whose operations can carry names of their own.
+func nameCallbackSites(doc *Document, table *Table) {
+	for site, id := range table.callbackIDs {
+		if site.parent == nil {
+			if item := doc.T.Webhooks[site.name]; item != nil {
+				if op := item.GetOperation(site.method); op != nil {
+					op.OperationID = id
+				}
+			}
+		}
+	}
+	seen := map[*openapi3.Callback]bool{}
+	for _, r := range table.Routes {
+		if r.sharedOp || r.op == nil {
+			continue
+		}
+		for _, cbName := range sortedKeys(r.op.Callbacks) {
+			cb := r.op.Callbacks[cbName]
+			if cb == nil || cb.Value == nil {
+				continue
+			}
+			if seen[cb.Value] {
+				cb = &openapi3.CallbackRef{Value: copyCallback(cb.Value)}
+				r.op.Callbacks[cbName] = cb
+			}
+			seen[cb.Value] = true
+			for _, expr := range cb.Value.Keys() {
+				item := cb.Value.Value(expr)
+				if item == nil {
+					continue
+				}
+				for m, op := range item.Operations() {
+					if id, ok := table.callbackIDs[callbackSite{r.op, cbName, expr, strings.ToUpper(m)}]; ok {
+						op.OperationID = id
+					}
+				}
+			}
+		}
+	}
+}
+
+func copyCallback(cb *openapi3.Callback) *openapi3.Callback {
+	out := openapi3.NewCallback()
+	for _, expr := range cb.Keys() {
+		item := cb.Value(expr)
+		if item == nil {
+			continue
+		}
+		cp := *item
+		for m, op := range item.Operations() {
+			o := *op
+			cp.SetOperation(m, &o)
+		}
+		out.Set(expr, &cp)
+	}
+	return out
+}
+
+// formatNameCall matches oapi-codegen's std-http fmt.Errorf calls whose format
+// string is a parameter name copied verbatim, when the name holds a '%'
+// (a header `X-%d` is a valid HTTP name): go vet refuses the call.
+var formatNameCall = regexp.MustCompile(`fmt\.Errorf\(("(?:Header parameter |Error unescaping cookie parameter ')[^"\n]*%[^"\n]*")\)`)
+
+// quoteFormatNames turns those calls into fmt.Errorf("%s", ...), which says
+// the same and vets.
+func quoteFormatNames(src string) string {
+	if !strings.Contains(src, `fmt.Errorf("Header parameter `) && !strings.Contains(src, `fmt.Errorf("Error unescaping cookie parameter '`) {
+		return src
+	}
+	return formatNameCall.ReplaceAllString(src, `fmt.Errorf("%s", ${1})`)
 }
 
 type routeData struct {

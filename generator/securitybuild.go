@@ -117,6 +117,10 @@ func (b *builder) checkScheme(scheme string, at securityAt, i int, opName string
 		if atOp {
 			who = " of " + opName
 		}
+		if ref != nil && ref.Ref != "" { // the loader left a $ref cycle unresolved
+			b.diag(b.securityPos(at, i, scheme, -1), Error, CodeRefCycle, "the security requirement%s names scheme %q, whose $ref %q never reaches a security scheme object (a cycle of $refs)", who, scheme, ref.Ref)
+			return false
+		}
 		b.diag(b.securityPos(at, i, scheme, -1), Error, CodeSecurityUndeclared, "the security requirement%s names scheme %q, which components.securitySchemes does not declare", who, scheme)
 		return false
 	}

@@ -50,6 +50,7 @@ const (
 	CodeWebhook            = "compat-webhook"              // webhook operation ids and schemas kept for oapi-codegen
 	CodeOperationID        = "compat-operation-id"         // an operation id set so an aliased path item resolves
 	CodePath               = "compat-path"                 // a path or path parameter rewritten
+	CodeEscapedName        = "compat-escaped-name"         // a parameter or header name's backslashes doubled for Go literals
 )
 
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,
@@ -93,7 +94,9 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.fixHeaderNames()
 	p.fixEnums()
 	p.dedupeUnions()
+	p.hoistUnionArrayItems()
 	p.hoistResponseSchemas()
+	p.hoistOpaqueResponseSchemas()
 	p.fixRequestBodies()
 	p.fixRecursion()
 	if p.doc.Components != nil {

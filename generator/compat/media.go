@@ -41,15 +41,26 @@ func (p *prep) fixNullMedia() {
 func (p *prep) fixHeaderNames() {
 	for _, r := range p.collect().resps {
 		for _, name := range sortedKeys(r.resp.Headers) {
-			if !badText(name) {
-				continue
-			}
 			var origin *openapi3.Origin
 			if h := r.resp.Headers[name]; h != nil && h.Value != nil {
 				origin = h.Value.Origin
 			}
 			if origin == nil {
 				origin = r.resp.Origin
+			}
+			if !badText(name) {
+				// Backslashes are doubled, as for parameters (fixText): the
+				// literal then holds the name as written.
+				if e := escapeBackslashes(name); e != name {
+					if _, taken := r.resp.Headers[e]; !taken {
+						r.resp.Headers[e] = r.resp.Headers[name]
+						delete(r.resp.Headers, name)
+						p.warn(origin, CodeEscapedName, "response header %q at %s: its backslashes are doubled, since oapi-codegen copies the name into Go string literals; the response still names it as written (the embedded document shows it doubled)", name, r.at.String())
+						continue
+					}
+				} else {
+					continue
+				}
 			}
 			delete(r.resp.Headers, name)
 			p.warn(origin, CodeDroppedParameter, "response header %q at %s cannot be written in Go source; not generated", name, r.at.String())

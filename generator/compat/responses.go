@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 )
 
 // rawJSONType is the Go type a degraded response body gets. A struct that
@@ -174,6 +175,54 @@ func (p *prep) hoistResponseSchemas() {
 	for _, name := range sortedKeys(c.RequestBodies) {
 		if rb := c.RequestBodies[name]; rb != nil && rb.Ref == "" && rb.Value != nil {
 			hoist("request body", name, rb.Value.Content)
+		}
+	}
+}
+
+// hoistOpaqueResponseSchemas moves inline response schemas that need helper
+// types (enums, unions) out of media types oapi-codegen writes as raw bytes
+// (application/xml, YAML, ...: not JSON, text/plain or a form) into
+// components/schemas. oapi-codegen gives such a body no Go type, yet still
+// emits the constants of an enum inside it (GetX200XMLResponseBodyStatus),
+// for a type it never declares; as a component the type is declared once.
+func (p *prep) hoistOpaqueResponseSchemas() {
+	var taken map[string]bool
+	seen := map[*openapi3.MediaType]bool{}
+	hoist := func(base, where string, content openapi3.Content) {
+		for _, mt := range sortedKeys(content) {
+			media := content[mt]
+			if media == nil || seen[media] || supportedBody(mt) || !needsNamedType(media.Schema, 0) {
+				continue
+			}
+			seen[media] = true
+			if taken == nil {
+				taken = p.takenNames()
+			}
+			newName, ref := p.addSchema(taken, base+codegen.SchemaNameToTypeName(mt)+"Body", media.Schema.Value)
+			p.warn(schemaOrigin(media.Schema), CodeHoistedSchema, "inline %s schema of %s needs named types, which oapi-codegen does not declare for a body it does not decode; generated as %s", mt, where, newName)
+			media.Schema = &openapi3.SchemaRef{Ref: ref, Value: media.Schema.Value}
+		}
+	}
+	if c := p.doc.Components; c != nil {
+		for _, name := range sortedKeys(c.Responses) {
+			if r := c.Responses[name]; r != nil && r.Ref == "" && r.Value != nil {
+				hoist(codegen.SchemaNameToTypeName(name), "response "+name, r.Value.Content)
+			}
+		}
+	}
+	for _, op := range p.operations() {
+		if op.op.Responses == nil {
+			continue
+		}
+		id := op.op.OperationID
+		if id == "" {
+			id = defaultOperationID(op.method, op.key)
+		}
+		m := op.op.Responses.Map()
+		for _, code := range sortedKeys(m) {
+			if r := m[code]; r != nil && r.Value != nil {
+				hoist(codegen.SchemaNameToTypeName(id)+codegen.ToCamelCase(code), op.method+" "+op.key+" response "+code, r.Value.Content)
+			}
 		}
 	}
 }
