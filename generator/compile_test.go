@@ -126,6 +126,27 @@ func TestCompileUnionArrayEnum(t *testing.T) {
 	}
 }
 
+// TestCompileMultipartTypes generates the multipart-types case (one request
+// body listing several multipart/* types, which oapi-codegen would all
+// declare as <Op>MultipartBody) into a fresh module and vets and tests it.
+func TestCompileMultipartTypes(t *testing.T) {
+	out := compileAndServeCase(t, "multipart-types")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestCompileFieldNames generates the field-names case (properties and
+// response headers whose Go field names collide) into a fresh module, vets it
+// and decodes a body with every property: each renamed field keeps its JSON
+// name.
+func TestCompileFieldNames(t *testing.T) {
+	out := compileAndServeCase(t, "field-names")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

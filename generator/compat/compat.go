@@ -105,6 +105,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 		p.fixUntypable(nil)
 	}
 	p.fixParamNames()
+	p.fixPropertyNames()
 	p.hoistParamUnions()
 	p.fixTypeNames()
 	p.fixEnumNames()

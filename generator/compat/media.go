@@ -1,6 +1,9 @@
 package compat
 
-import "github.com/getkin/kin-openapi/openapi3"
+import (
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+)
 
 // nullMedia is a media type written with no value (`application/json:` and
 // nothing after it): kin-openapi keeps it as a nil *MediaType, on which
@@ -64,6 +67,25 @@ func (p *prep) fixHeaderNames() {
 			}
 			delete(r.resp.Headers, name)
 			p.warn(origin, CodeDroppedParameter, "response header %q at %s cannot be written in Go source; not generated", name, r.at.String())
+		}
+		// oapi-codegen names each header's field of <Op><Code>ResponseHeaders
+		// after the header (X-Rate, x-rate and X_Rate are all XRate) and
+		// reads no x-go-name there: the first keeps the field, the others are
+		// not generated (x-rate is the same HTTP header as X-Rate anyway).
+		fields := map[string]string{}
+		for _, name := range sortedKeys(r.resp.Headers) {
+			field := codegen.SchemaNameToTypeName(name)
+			first, dup := fields[field]
+			if !dup {
+				fields[field] = name
+				continue
+			}
+			origin := r.resp.Origin
+			if h := r.resp.Headers[name]; h != nil && h.Value != nil && h.Value.Origin != nil {
+				origin = h.Value.Origin
+			}
+			delete(r.resp.Headers, name)
+			p.warn(origin, CodeDroppedParameter, "response header %q at %s has the Go field name %s of header %q; not generated", name, r.at.String(), field, first)
 		}
 	}
 }

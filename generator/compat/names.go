@@ -237,3 +237,51 @@ func (p *prep) unionMemberNames() map[string]bool {
 	}
 	return names
 }
+
+// fixPropertyNames gives the properties of one object distinct Go field
+// names where oapi-codegen would declare two fields of one name: `a` and
+// `A`, `a-b` and `a_b`, or a property `additionalProperties` beside the
+// AdditionalProperties map field. The first (by name, as oapi-codegen sorts
+// them) keeps its field; each other one gets x-go-name on its own reference
+// (not on a shared $ref target), so the JSON name is unchanged.
+func (p *prep) fixPropertyNames() {
+	for _, s := range p.values() {
+		v := s.ref.Value
+		if len(v.Properties) < 2 && v.AdditionalProperties.Schema == nil {
+			continue
+		}
+		used := map[string]bool{}
+		if v.AdditionalProperties.Schema != nil || v.AdditionalProperties.Has != nil && *v.AdditionalProperties.Has {
+			used["AdditionalProperties"] = true
+		}
+		for _, name := range sortedKeys(v.Properties) {
+			prop := v.Properties[name]
+			if prop == nil {
+				continue
+			}
+			goName := name
+			if n, ok := prop.Extensions["x-go-name"].(string); ok {
+				goName = n
+			} else if prop.Value != nil {
+				if n, ok := prop.Value.Extensions["x-go-name"].(string); ok {
+					goName = n
+				}
+			}
+			field := codegen.SchemaNameToTypeName(goName)
+			if !used[field] {
+				used[field] = true
+				continue
+			}
+			newName := field + "2"
+			for i := 3; used[newName]; i++ {
+				newName = field + itoa(i)
+			}
+			used[newName] = true
+			if prop.Extensions == nil {
+				prop.Extensions = map[string]any{}
+			}
+			prop.Extensions["x-go-name"] = newName
+			p.warn(schemaOrigin(prop), CodeRenamedField, "property %q of %s has the Go field name %s of another property; its field is %s", name, s.where(), field, newName)
+		}
+	}
+}

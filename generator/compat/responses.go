@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -244,19 +245,37 @@ func (p *prep) fixRequestBodies() {
 			continue
 		}
 		seen[rb.Value] = true
-		var other []string
+		var other, multipart []string
 		for _, mt := range sortedKeys(rb.Value.Content) {
-			if !supportedBody(mt) {
+			switch {
+			case strings.HasPrefix(mt, "multipart/"):
+				multipart = append(multipart, mt)
+			case !supportedBody(mt):
 				other = append(other, mt)
 			}
 		}
-		if len(other) < 2 {
-			continue
+		if len(other) >= 2 {
+			for _, mt := range other[1:] {
+				p.warn(rb.Value.Content[mt].Origin, CodeDroppedMediaType, "request body of %s %s: %q would share the raw Body field with %q; dropped from the generated code", op.method, op.key, mt, other[0])
+				delete(rb.Value.Content, mt)
+				p.invalidate()
+			}
 		}
-		for _, mt := range other[1:] {
-			p.warn(rb.Value.Content[mt].Origin, CodeDroppedMediaType, "request body of %s %s: %q would share the raw Body field with %q; dropped from the generated code", op.method, op.key, mt, other[0])
-			delete(rb.Value.Content, mt)
-			p.invalidate()
+		// Every multipart/* type is oapi-codegen's <Op>MultipartBody: keep
+		// one, multipart/form-data where it is listed.
+		if len(multipart) >= 2 {
+			keep := multipart[0]
+			if slices.Contains(multipart, "multipart/form-data") {
+				keep = "multipart/form-data"
+			}
+			for _, mt := range multipart {
+				if mt == keep {
+					continue
+				}
+				p.warn(rb.Value.Content[mt].Origin, CodeDroppedMediaType, "request body of %s %s: %q would declare the same MultipartBody type as %q; dropped from the generated code", op.method, op.key, mt, keep)
+				delete(rb.Value.Content, mt)
+				p.invalidate()
+			}
 		}
 	}
 }
