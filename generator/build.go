@@ -13,7 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
-	"github.com/specgate/specgate/generator/routeplan"
+	"github.com/specgate/specgate/generator/ir"
 )
 
 // The annotation keys specgate reads.
@@ -21,147 +21,6 @@ const (
 	ExtAuthRequired = "x-auth-required"
 	ExtAuthRoles    = "x-auth-roles"
 )
-
-// Mode mirrors runtime/auth.Mode: what a route asks of the caller. The zero value
-// is Required, the safe one.
-type Mode uint8
-
-const (
-	// Required rejects a request without a valid session (x-auth-required: true).
-	Required Mode = iota
-	// Optional attaches the user when the session is valid (x-auth-required: "optional").
-	Optional
-	// Public never looks at the session (x-auth-required: false).
-	Public
-)
-
-// String returns "required", "optional" or "public".
-func (m Mode) String() string {
-	switch m {
-	case Required:
-		return "required"
-	case Optional:
-		return "optional"
-	case Public:
-		return "public"
-	}
-	return "invalid"
-}
-
-// MarshalText makes a Mode print as its name in JSON output.
-func (m Mode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
-
-// GoName is the runtime/auth constant for m, as used in generated code.
-func (m Mode) GoName() string {
-	switch m {
-	case Optional:
-		return "Optional"
-	case Public:
-		return "Public"
-	}
-	return "Required"
-}
-
-// Source says where a route's auth mode or roles came from. Nearer levels win:
-// operation over path item over document root.
-type Source uint8
-
-const (
-	// FromNone: nothing set (only for roles: any authenticated user).
-	FromNone Source = iota
-	// FromPolicy: no annotation; the auth.missing policy decided (error or required).
-	FromPolicy
-	// FromSecurity: no annotation; derived from OpenAPI security (from-security policy).
-	FromSecurity
-	// FromRoot: the document root's annotation.
-	FromRoot
-	// FromPath: the path item's annotation.
-	FromPath
-	// FromOperation: the operation's own annotation.
-	FromOperation
-)
-
-// String returns the level's name: none, policy, security, root, path or operation.
-func (s Source) String() string {
-	return [...]string{"none", "policy", "security", "root", "path", "operation"}[min(int(s), 5)]
-}
-
-// MarshalText makes a Source print as its name in JSON output.
-func (s Source) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// Position is a place in a document.
-type Position struct {
-	File      string `json:"file"`
-	Line, Col int
-}
-
-// String formats p as file:line:col.
-func (p Position) String() string {
-	return Diagnostic{File: p.File, Line: p.Line, Col: p.Col}.Pos()
-}
-
-// Route is one operation of the route-auth table.
-type Route struct {
-	Method  string // upper case, e.g. GET
-	Path    string // as written in the document, e.g. /pets/{petId}
-	Pattern string // net/http.ServeMux path with the base URL, e.g. /v1/pets/{petId}
-	// Registered is the pattern RegisterRoutes hands to ServeMux (without the
-	// method); it differs from Pattern only for a route-adapted route (see
-	// package routeplan), e.g. /critics/{type} for /critics/{type}.json.
-	Registered  string
-	OperationID string // as written, or the one generated when it is missing
-	// OperationIDGenerated is true when the document has no operationId here.
-	OperationIDGenerated bool
-	// GoName is the ServerInterface method name oapi-codegen derives from OperationID.
-	GoName    string
-	Auth      Mode
-	AuthFrom  Source
-	Roles     []string // any of them; empty: any authenticated user
-	RolesFrom Source
-	// Security is the mode the operation's effective OpenAPI security implies, and
-	// SecurityDeclared whether the document declares security for it at all.
-	Security         Mode
-	SecurityDeclared bool
-	Pos              Position // the operation's method key
-	AuthPos          Position // where Auth was written (zero unless from an annotation)
-	// Requirements is what the route enforces, in OpenAPI's meaning, whatever
-	// form it came from (security.go): from the short form see
-	// ShortFormRequirements (public: empty, not nil); from security (see
-	// UsesSecurity) the document's alternatives as written.
-	Requirements []Requirement
-	// SecurityRequirements is the operation's effective OpenAPI security as
-	// written (the operation's, else the root's), nil when neither declares any.
-	SecurityRequirements []Requirement
-
-	// codegenID, when set, is the operationId Render hands oapi-codegen instead
-	// of the document's: GoName, because the name oapi-codegen would derive is
-	// another operation's (nameOperations).
-	codegenID string
-	// sharedOp is true when an earlier route has the same operation (a path
-	// item $ref'd from two paths); that route names it.
-	sharedOp bool
-
-	// The operation itself: compat may rename its path key before Render.
-	item *openapi3.PathItem
-	op   *openapi3.Operation
-}
-
-// Table is the route-auth table of a document, in spec order: paths in document
-// order, operations in document order within a path. Where the document order is
-// unknown (a converted Swagger 2.0 document), paths sort by name and methods go
-// GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE, QUERY, then others by name.
-type Table struct {
-	BaseURL string // prefixed to every Pattern, "" for none
-	Routes  []Route
-	// Schemes are the security schemes the routes' Requirements name (not the
-	// built-in session), sorted by name.
-	Schemes []SecurityScheme
-
-	units []routeplan.Unit // how RegisterRoutes registers Routes (routeplan.Make)
-	// callbackIDs are the operationIds Render gives callback operations
-	// whose Go name another operation has (nameOperations).
-	callbackIDs map[callbackSite]string
-}
 
 // BuildOptions tunes Build.
 type BuildOptions struct {
@@ -203,13 +62,14 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 			if op == nil {
 				continue
 			}
-			r := b.route(pattern, path, method, item, op, root, pathLevel)
+			r := b.route(pattern, path, method, op, root, pathLevel)
 			table.Routes = append(table.Routes, r)
+			b.ops = append(b.ops, op)
 		}
 	}
-	table.callbackIDs = b.nameOperations(table.Routes)
+	table.CallbackIDs = b.nameOperations(table.Routes)
 	table.Schemes = b.usedSchemes()
-	b.diags = append(b.diags, table.plan()...)
+	b.diags = append(b.diags, planRoutes(table)...)
 	return table, SortDiagnostics(b.diags)
 }
 
@@ -218,7 +78,8 @@ type builder struct {
 	policy  MissingPolicy
 	diags   []Diagnostic
 	seenOps map[*openapi3.Operation]bool
-	nodes   *yamlIndex // lazily built when origins are missing
+	ops     []*openapi3.Operation // per route, its operation (Build reads, never keeps, the document)
+	nodes   *yamlIndex            // lazily built when origins are missing
 	sec     securityState
 }
 
@@ -325,7 +186,7 @@ func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, b
 	return roles, true
 }
 
-func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, op *openapi3.Operation, root, pathLevel level) Route {
+func (b *builder) route(pattern, path, method string, op *openapi3.Operation, root, pathLevel level) Route {
 	opPos := b.pos(op.Origin, "paths", path, strings.ToLower(method))
 	if op.Origin == nil || op.Origin.Key == nil {
 		opPos = b.pos(nil, "paths", path, strings.ToLower(method))
@@ -337,8 +198,6 @@ func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, o
 		Pattern:     pattern,
 		OperationID: op.OperationID,
 		Pos:         opPos,
-		item:        item,
-		op:          op,
 	}
 	r.Security, r.SecurityDeclared = securityMode(b.doc.T, op)
 	name := fmt.Sprintf("%s %s", method, path)
@@ -351,7 +210,7 @@ func (b *builder) route(pattern, path, method string, item *openapi3.PathItem, o
 	}
 	r.GoName = goName(r.OperationID, r.OperationIDGenerated)
 	if b.seenOps[op] { // a path item $ref'd from two paths shares its operations
-		r.sharedOp = true
+		r.SharedOperation = true
 	}
 	b.seenOps[op] = true
 
@@ -439,7 +298,7 @@ func securityMode(t *openapi3.T, op *openapi3.Operation) (Mode, bool) {
 // written `getUsers` after `get_users`, a generated `GetAId` for both
 // `/a/{id}` and `/a/id`) gets the first free suffix 2, 3, ... and Render
 // hands that name to oapi-codegen as the operationId.
-func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
+func (b *builder) nameOperations(routes []Route) map[ir.CallbackSite]string {
 	ids := map[string]int{}   // written operationId → its route
 	taken := map[string]int{} // Go method name → its route
 	var clashed []int         // routes whose name was taken, written ones first
@@ -447,7 +306,7 @@ func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
 	for i := range routes {
 		r := &routes[i]
 		switch {
-		case r.sharedOp:
+		case r.SharedOperation:
 		case r.OperationIDGenerated:
 			generated = append(generated, i)
 		default:
@@ -484,7 +343,7 @@ func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
 			}
 		}
 		taken[name] = i
-		r.GoName, r.codegenID = name, name
+		r.GoName, r.CodegenID = name, name
 		if r.OperationIDGenerated {
 			r.OperationID = name
 			b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q: oapi-codegen's %q is the Go method of %s %s at %s", r.Method, r.Path, name, base, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
@@ -495,27 +354,18 @@ func (b *builder) nameOperations(routes []Route) map[callbackSite]string {
 	return b.nameCallbacks(routes, taken)
 }
 
-// callbackSite is one place oapi-codegen declares a callback operation's
-// types: a callback object $ref'd by two operations is declared under each.
-// A webhook's operation has no parent and no URL expression.
-type callbackSite struct {
-	parent       *openapi3.Operation
-	name, urlExp string
-	method       string // upper case
-}
-
 // nameCallbacks extends the routes' names to webhooks and to the routes'
 // callbacks: oapi-codegen declares their parameter and body types under
 // their operationId, else the webhook's or callback's name (EvJSONBody), in
 // the package's one namespace. After the routes, webhooks by name, then
 // callbacks in route order, each site keeps its name where it is free and
 // gets the first free suffix otherwise.
-func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callbackSite]string {
-	var ids map[callbackSite]string
+func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[ir.CallbackSite]string {
+	var ids map[ir.CallbackSite]string
 	used := map[string]bool{}
 	// site names one callback or webhook operation whose default Go name is
 	// id's (where is for the warning).
-	site := func(key callbackSite, id string, op *openapi3.Operation, at Position, where string) {
+	site := func(key ir.CallbackSite, id string, op *openapi3.Operation, at Position, where string) {
 		base := goName(id, false)
 		_, isRoute := taken[base]
 		if !isRoute && !used[base] {
@@ -531,7 +381,7 @@ func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callba
 		}
 		used[name] = true
 		if ids == nil {
-			ids = map[callbackSite]string{}
+			ids = map[ir.CallbackSite]string{}
 		}
 		ids[key] = name
 		if op.Origin != nil && op.Origin.Key != nil {
@@ -557,15 +407,16 @@ func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callba
 					id = name + strings.ToUpper(m[:1]) + strings.ToLower(m[1:])
 				}
 			}
-			site(callbackSite{nil, name, "", strings.ToUpper(m)}, id, op, b.pos(nil, "webhooks", name), fmt.Sprintf("webhook %q (%s)", name, strings.ToUpper(m)))
+			site(ir.CallbackSite{Route: -1, Name: name, Method: strings.ToUpper(m)}, id, op, b.pos(nil, "webhooks", name), fmt.Sprintf("webhook %q (%s)", name, strings.ToUpper(m)))
 		}
 	}
-	for _, r := range routes {
-		if r.sharedOp || r.op == nil {
+	for i, r := range routes {
+		parent := b.ops[i]
+		if r.SharedOperation || parent == nil {
 			continue
 		}
-		for _, cbName := range sortedKeys(r.op.Callbacks) {
-			cb := r.op.Callbacks[cbName]
+		for _, cbName := range sortedKeys(parent.Callbacks) {
+			cb := parent.Callbacks[cbName]
 			if cb == nil || cb.Value == nil {
 				continue
 			}
@@ -583,7 +434,7 @@ func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[callba
 					if id == "" {
 						id = cbName
 					}
-					site(callbackSite{r.op, cbName, expr, strings.ToUpper(m)}, id, op, r.Pos, fmt.Sprintf("callback %q (%s %s) of %s %s", cbName, strings.ToUpper(m), expr, r.Method, r.Path))
+					site(ir.CallbackSite{Route: i, Name: cbName, Expr: expr, Method: strings.ToUpper(m)}, id, op, r.Pos, fmt.Sprintf("callback %q (%s %s) of %s %s", cbName, strings.ToUpper(m), expr, r.Method, r.Path))
 				}
 			}
 		}

@@ -8,10 +8,6 @@ import (
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 )
 
-// CodeCodegenFailed is an error or a panic of oapi-codegen, placed at the
-// schema, path or operation its message names.
-const CodeCodegenFailed = "codegen-failed"
-
 var (
 	// componentToken is a component named in a message: a $ref
 	// (#/components/schemas/X) or oapi-codegen's own components/schemas/X.

@@ -9,22 +9,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Codes of the schema-graph checks run before compat and oapi-codegen.
-const (
-	// CodeRefCycle is a $ref that never reaches a schema: A → A, or A → B → A.
-	// kin-openapi leaves such a reference without a value, on which
-	// oapi-codegen dereferences nil.
-	CodeRefCycle = "ref-cycle"
-	// CodeSchemaCycle is a schema that is its own allOf member, directly or
-	// through others: allOf merges members into one Go struct, so the merge
-	// (specgate's and oapi-codegen's) would never end.
-	CodeSchemaCycle = "schema-cycle"
-	// CodeSchemaTooDeep is an inline schema nested deeper than
-	// maxInlineDepth: each level is one more nested Go type literal, and
-	// gofmt (go/parser) refuses source nested about a thousand deep.
-	CodeSchemaTooDeep = "schema-too-deep"
-)
-
 // maxInlineDepth bounds inline schema nesting (a $ref starts again at 0);
 // real documents nest a few dozen levels at most.
 const maxInlineDepth = 256

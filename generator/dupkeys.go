@@ -7,12 +7,6 @@ import (
 	yamlv4 "go.yaml.in/yaml/v4"
 )
 
-// CodeDuplicateKey is the error for a key written twice in one mapping of the
-// document or of a file it $refs: kin-openapi (like encoding/json) keeps the
-// last copy without a word, so a second /admin path, or a second security
-// scheme of the same name, would silently replace the first.
-const CodeDuplicateKey = "duplicate-key"
-
 // parsedSource is one source file parsed into a node tree, read the way the
 // loader reads it: a JSON document marked (markFlowDocument) so the parse does
 // not queue every token, its node positions moved back with fix.

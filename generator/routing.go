@@ -5,27 +5,15 @@ import (
 	"github.com/specgate/specgate/runtime/pathmatch"
 )
 
-// Diagnostic codes of route planning (warnings; stable like the others).
-const (
-	// CodeRouteAdapted marks a route that net/http.ServeMux cannot register as
-	// written and that RegisterRoutes reaches through an adapter
-	// (runtime/pathmatch).
-	CodeRouteAdapted = routeplan.CodeAdapted
-	// CodeRouteShadowed marks a route that can never be reached: an earlier
-	// route matches every request it matches (two paths differing only in
-	// parameter names). It is still wired, so the code compiles.
-	CodeRouteShadowed = routeplan.CodeShadowed
-)
-
-// plan fills in t's registration units and each route's Registered pattern,
+// planRoutes fills in t's registration units and each route's Registered pattern,
 // once (see package routeplan), and returns what planning found.
-func (t *Table) plan() []Diagnostic {
+func planRoutes(t *Table) []Diagnostic {
 	routes := make([]routeplan.Route, len(t.Routes))
 	for i, r := range t.Routes {
-		routes[i] = routeplan.Route{Method: r.Method, Path: r.Path, Pos: routeplan.Position(r.Pos), At: r.Pos.String()}
+		routes[i] = routeplan.Route{Method: r.Method, Path: r.Path, Pos: r.Pos, At: r.Pos.String()}
 	}
 	p := routeplan.Make(routes, t.BaseURL)
-	t.units = p.Units
+	t.Units = p.Units
 	for i := range t.Routes {
 		t.Routes[i].Registered = p.Registered[i]
 	}
@@ -64,11 +52,11 @@ type memberData struct {
 	Segments []pathmatch.Segment // written into routes.gen.go as literals
 }
 
-// registrations lists t's units for the template; handlers are the wrapper
+// registrationsOf lists t's units for the template; handlers are the wrapper
 // methods of t.Routes.
-func (t *Table) registrations(handlers []string) registrations {
+func registrationsOf(t *Table, handlers []string) registrations {
 	var regs registrations
-	for _, u := range t.units {
+	for _, u := range t.Units {
 		if u.Plain() {
 			m := u.Members[0]
 			regs.Plain = true

@@ -11,16 +11,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Diagnostic codes of the security requirements (see securitybuild.go).
-const (
-	CodeSecurityUndeclared  = "security-undeclared"  // a requirement names a scheme components.securitySchemes lacks
-	CodeSecurityUnsupported = "security-unsupported" // a scheme type specgate cannot enforce (mutualTLS, http digest, ...)
-	CodeSecurityInvalid     = "security-invalid"     // a scheme or requirement that cannot be enforced as written
-	CodeScopeInvalid        = "scope-invalid"        // a scope no credential could ever be checked against
-	CodeSecurityWeakened    = "security-weakened"    // an annotation would admit callers the document's security refuses
-	CodeRolesOnSecurity     = "roles-on-security"    // x-auth-roles on a route whose requirement comes from security
-)
-
 // securityState is what Build remembers about security across routes.
 type securityState struct {
 	parsed  map[string]parsedSource // source files parsed for positions (securitypos.go)

@@ -1,12 +1,10 @@
-package generator
+package ir
 
 import (
 	"cmp"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/specgate/specgate/generator/routeplan"
 )
 
 // Severity says how much a Diagnostic matters. Only errors fail a run.
@@ -47,7 +45,7 @@ const (
 	CodeOperationIDMissing   = "operation-id-missing"   // an operationId was generated (warning)
 	CodeOperationIDDuplicate = "operation-id-duplicate" // two operations share an operationId
 	CodeOperationIDRenamed   = "operation-id-renamed"   // an operationId's Go name was taken; a suffix was added (warning)
-	CodeRouteConflict        = routeplan.CodeConflict   // net/http.ServeMux would refuse the pattern
+	CodeRouteConflict        = "route-conflict"         // net/http.ServeMux would refuse the pattern
 	CodeSecurityMismatch     = "security-mismatch"      // x-auth-required disagrees with security (lint)
 	CodeSwaggerConverted     = "swagger-converted"      // a Swagger 2.0 document was converted (notice)
 	CodeYAMLSyntax           = "yaml-syntax"            // the document is not valid YAML or JSON
@@ -55,6 +53,53 @@ const (
 	CodeRefRemote            = "ref-remote"             // a remote $ref was refused
 	CodeLoadFailed           = "load-failed"            // any other load failure
 	CodeCompat               = "compat"                 // prefix of compat rewrites before oapi-codegen
+	// CodeCodegenFailed is an error or a panic of oapi-codegen, placed at the
+	// schema, path or operation its message names.
+	CodeCodegenFailed = "codegen-failed"
+)
+
+// CodeDuplicateKey is the error for a key written twice in one mapping of the
+// document or of a file it $refs: kin-openapi (like encoding/json) keeps the
+// last copy without a word, so a second /admin path, or a second security
+// scheme of the same name, would silently replace the first.
+const CodeDuplicateKey = "duplicate-key"
+
+// Codes of route planning (warnings; stable like the others).
+const (
+	// CodeRouteAdapted marks a route that net/http.ServeMux cannot register as
+	// written and that RegisterRoutes reaches through an adapter
+	// (runtime/pathmatch).
+	CodeRouteAdapted = "route-adapted"
+	// CodeRouteShadowed marks a route that can never be reached: an earlier
+	// route matches every request it matches (two paths differing only in
+	// parameter names). It is still wired, so the code compiles.
+	CodeRouteShadowed = "route-shadowed"
+)
+
+// Codes of the security requirements.
+const (
+	CodeSecurityUndeclared  = "security-undeclared"  // a requirement names a scheme components.securitySchemes lacks
+	CodeSecurityUnsupported = "security-unsupported" // a scheme type specgate cannot enforce (mutualTLS, http digest, ...)
+	CodeSecurityInvalid     = "security-invalid"     // a scheme or requirement that cannot be enforced as written
+	CodeScopeInvalid        = "scope-invalid"        // a scope no credential could ever be checked against
+	CodeSecurityWeakened    = "security-weakened"    // an annotation would admit callers the document's security refuses
+	CodeRolesOnSecurity     = "roles-on-security"    // x-auth-roles on a route whose requirement comes from security
+)
+
+// Codes of the schema-graph checks run before compat and oapi-codegen.
+const (
+	// CodeRefCycle is a $ref that never reaches a schema: A → A, or A → B → A.
+	// kin-openapi leaves such a reference without a value, on which
+	// oapi-codegen dereferences nil.
+	CodeRefCycle = "ref-cycle"
+	// CodeSchemaCycle is a schema that is its own allOf member, directly or
+	// through others: allOf merges members into one Go struct, so the merge
+	// (specgate's and oapi-codegen's) would never end.
+	CodeSchemaCycle = "schema-cycle"
+	// CodeSchemaTooDeep is an inline schema nested deeper than
+	// the generator's bound (256 levels; a $ref starts again at 0): each level is one more nested Go type literal, and
+	// gofmt (go/parser) refuses source nested about a thousand deep.
+	CodeSchemaTooDeep = "schema-too-deep"
 )
 
 // Diagnostic is one finding about the document, positioned where the user can fix it.
