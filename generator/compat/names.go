@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -247,15 +248,16 @@ func (p *prep) unionMemberNames() map[string]bool {
 func (p *prep) fixPropertyNames() {
 	for _, s := range p.values() {
 		v := s.ref.Value
-		if len(v.Properties) < 2 && v.AdditionalProperties.Schema == nil {
+		props := mergedProperties(v)
+		if len(props) < 2 && v.AdditionalProperties.Schema == nil {
 			continue
 		}
 		used := map[string]bool{}
 		if v.AdditionalProperties.Schema != nil || v.AdditionalProperties.Has != nil && *v.AdditionalProperties.Has {
 			used["AdditionalProperties"] = true
 		}
-		for _, name := range sortedKeys(v.Properties) {
-			prop := v.Properties[name]
+		for _, np := range props {
+			name, prop := np.name, np.ref
 			if prop == nil {
 				continue
 			}
@@ -284,4 +286,47 @@ func (p *prep) fixPropertyNames() {
 			p.warn(schemaOrigin(prop), CodeRenamedField, "property %q of %s has the Go field name %s of another property; its field is %s", name, s.where(), field, newName)
 		}
 	}
+}
+
+// mergedProperties are the properties of the struct oapi-codegen declares
+// for v, in the order fixPropertyNames lets them claim a field: those of
+// allOf members reached through a $ref first (a rename there would rename
+// the component's own field too), then v's own and its inline members', each
+// group by name. One per JSON name: a name two members share is one field.
+func mergedProperties(v *openapi3.Schema) []namedRef {
+	var shared, local []namedRef
+	have := map[string]bool{}
+	seen := map[*openapi3.Schema]bool{}
+	var add func(v *openapi3.Schema, viaRef bool)
+	add = func(v *openapi3.Schema, viaRef bool) {
+		if v == nil || seen[v] {
+			return
+		}
+		seen[v] = true
+		for _, k := range sortedKeys(v.Properties) {
+			if have[k] {
+				continue
+			}
+			have[k] = true
+			if viaRef {
+				shared = append(shared, namedRef{k, v.Properties[k]})
+			} else {
+				local = append(local, namedRef{k, v.Properties[k]})
+			}
+		}
+		for _, m := range v.AllOf {
+			if m != nil {
+				add(m.Value, viaRef || m.Ref != "")
+			}
+		}
+	}
+	add(v, false)
+	sort.SliceStable(shared, func(i, j int) bool { return shared[i].name < shared[j].name })
+	sort.SliceStable(local, func(i, j int) bool { return local[i].name < local[j].name })
+	return append(shared, local...)
+}
+
+type namedRef struct {
+	name string
+	ref  *openapi3.SchemaRef
 }

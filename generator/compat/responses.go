@@ -180,10 +180,14 @@ func (p *prep) hoistResponseSchemas() {
 	}
 }
 
+// taggedOpaque are the media types oapi-codegen names (XML, YAML: its
+// contentTypesXML and contentTypesYAML) but writes as raw bytes.
+var taggedOpaque = []string{"application/xml", "text/xml", "application/problems+xml", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+
 // hoistOpaqueResponseSchemas moves inline response schemas that need helper
-// types (enums, unions) out of media types oapi-codegen writes as raw bytes
-// (application/xml, YAML, ...: not JSON, text/plain or a form) into
-// components/schemas. oapi-codegen gives such a body no Go type, yet still
+// types (enums, unions) out of the media types oapi-codegen names but writes
+// as raw bytes (taggedOpaque: XML, YAML) into components/schemas. Other raw
+// media types (*/*, text/csv) get no enum constants either, so they stay. oapi-codegen gives such a body no Go type, yet still
 // emits the constants of an enum inside it (GetX200XMLResponseBodyStatus),
 // for a type it never declares; as a component the type is declared once.
 func (p *prep) hoistOpaqueResponseSchemas() {
@@ -192,7 +196,7 @@ func (p *prep) hoistOpaqueResponseSchemas() {
 	hoist := func(base, where string, content openapi3.Content) {
 		for _, mt := range sortedKeys(content) {
 			media := content[mt]
-			if media == nil || seen[media] || supportedBody(mt) || !needsNamedType(media.Schema, 0) {
+			if media == nil || seen[media] || !slices.Contains(taggedOpaque, mt) || !needsNamedType(media.Schema, 0) {
 				continue
 			}
 			seen[media] = true

@@ -25,6 +25,12 @@ type Item struct {
 	AdditionalProperties  map[string]string `json:"-"`
 }
 
+// Merged defines model for Merged.
+type Merged struct {
+	Given2 *int    `json:"Given,omitempty"`
+	Given  *string `json:"given,omitempty"`
+}
+
 // Name defines model for Name.
 type Name struct {
 	Given *string `json:"given,omitempty"`
@@ -193,6 +199,9 @@ type ServerInterface interface {
 
 	// (GET /items)
 	GetItems(w http.ResponseWriter, r *http.Request)
+
+	// (GET /merged)
+	GetMerged(w http.ResponseWriter, r *http.Request)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -209,6 +218,20 @@ func (siw *ServerInterfaceWrapper) GetItems(w http.ResponseWriter, r *http.Reque
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetItems(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetMerged operation middleware
+func (siw *ServerInterfaceWrapper) GetMerged(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetMerged(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -339,6 +362,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/items", wrapper.GetItems)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/merged", wrapper.GetMerged)
 
 	return m
 }
@@ -374,11 +398,35 @@ func (response GetItems200JSONResponse) VisitGetItemsResponse(w http.ResponseWri
 	return err
 }
 
+type GetMergedRequestObject struct {
+}
+
+type GetMergedResponseObject interface {
+	VisitGetMergedResponse(w http.ResponseWriter) error
+}
+
+type GetMerged200JSONResponse Merged
+
+func (response GetMerged200JSONResponse) VisitGetMergedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 
 	// (GET /items)
 	GetItems(ctx context.Context, request GetItemsRequestObject) (GetItemsResponseObject, error)
+
+	// (GET /merged)
+	GetMerged(ctx context.Context, request GetMergedRequestObject) (GetMergedResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -437,6 +485,30 @@ func (sh *strictHandler) GetItems(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetItemsResponseObject); ok {
 		if err := validResponse.VisitGetItemsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMerged operation middleware
+func (sh *strictHandler) GetMerged(w http.ResponseWriter, r *http.Request) {
+	var request GetMergedRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMerged(ctx, request.(GetMergedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMerged")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetMergedResponseObject); ok {
+		if err := validResponse.VisitGetMergedResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

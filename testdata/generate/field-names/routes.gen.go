@@ -22,6 +22,7 @@ var Routes = specgateRoutes()
 func specgateRoutes() []auth.Route {
 	return []auth.Route{
 		{Method: "GET", Pattern: "/items", OperationID: "getItems", Auth: auth.Public},
+		{Method: "GET", Pattern: "/merged", OperationID: "getMerged", Auth: auth.Public},
 	}
 }
 
@@ -53,4 +54,5 @@ func RegisterRoutesWithOptions(mux *http.ServeMux, si ServerInterface, g auth.Gu
 		mux.Handle(route.Method+" "+route.Pattern, g.Wrap(route, handler))
 	}
 	register(routes[0], "/items", wrapper.GetItems)
+	register(routes[1], "/merged", wrapper.GetMerged)
 }
