@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
 	"github.com/specgate/specgate/generator/ir"
+	"github.com/specgate/specgate/generator/load"
 )
 
 // The annotation keys specgate reads.
@@ -38,7 +38,8 @@ var methodOrder = []string{
 // Build reads the annotations of every operation into the route-auth table. It
 // reports every problem of the document at once, sorted; the table is usable
 // (every route fails closed) only when none of them is an Error. Build does not
-// modify doc.
+// modify doc. Paths are read in doc.PathOrder (computed by Load); a Document
+// made otherwise lists its paths there.
 func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 	b := &builder{doc: doc, policy: opts.Missing, seenOps: map[*openapi3.Operation]bool{}}
 	if b.policy == "" {
@@ -49,7 +50,7 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 	table := &Table{BaseURL: b.baseURL(opts.BaseURL)}
 
 	root := b.readLevel(t.Extensions, t.Origin, FromRoot, b.fallbackPos())
-	for _, path := range b.pathOrder() {
+	for _, path := range doc.PathOrder {
 		item := t.Paths.Value(path)
 		if item == nil {
 			continue
@@ -79,7 +80,7 @@ type builder struct {
 	diags   []Diagnostic
 	seenOps map[*openapi3.Operation]bool
 	ops     []*openapi3.Operation // per route, its operation (Build reads, never keeps, the document)
-	nodes   *yamlIndex            // lazily built when origins are missing
+	nodes   *load.Index           // lazily built when origins are missing
 	sec     securityState
 }
 
@@ -108,7 +109,7 @@ func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from Source,
 	fieldPos := func(name string) Position {
 		if o != nil {
 			if loc, ok := o.Fields.Lookup(name); ok {
-				return b.doc.position(loc)
+				return b.doc.Position(loc)
 			}
 		}
 		if len(keys) > 0 {
@@ -160,7 +161,7 @@ func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, b
 		p := at
 		// Origins record the scalar items only, in order.
 		if isScalar(item) && next < len(items) {
-			p = b.doc.position(items[next])
+			p = b.doc.Position(items[next])
 			next++
 		}
 		s, isString := item.(string)
@@ -385,7 +386,7 @@ func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[ir.Cal
 		}
 		ids[key] = name
 		if op.Origin != nil && op.Origin.Key != nil {
-			at = b.doc.position(*op.Origin.Key)
+			at = b.doc.Position(*op.Origin.Key)
 		}
 		b.diag(at, Warning, CodeOperationIDRenamed, "%s: its Go name %s is another operation's; its types are generated as %s", where, base, name)
 	}
@@ -469,49 +470,6 @@ func goName(id string, generated bool) string {
 	return n
 }
 
-// pathOrder lists the document's paths in the order they are written: by line,
-// then column (a one-line JSON document has every path on line 1).
-func (b *builder) pathOrder() []string {
-	paths := b.doc.T.Paths.Keys() // sorted: the fallback order
-	type at struct{ line, col int }
-	inRoot := func(p string) (at, bool) {
-		item := b.doc.T.Paths.Value(p)
-		if item == nil || item.Origin == nil || item.Origin.Key == nil || item.Origin.Key.File != b.doc.rootURL() {
-			return at{}, false
-		}
-		return at{item.Origin.Key.Line, item.Origin.Key.Column}, true
-	}
-	all := true
-	places := make(map[string]at, len(paths))
-	for _, p := range paths {
-		a, ok := inRoot(p)
-		all = all && ok
-		places[p] = a
-	}
-	if !all { // some path item lives in another file: ask the root document itself
-		order := docPathOrder(b.doc.src)
-		if order == nil {
-			return paths
-		}
-		clear(places)
-		for p, i := range order {
-			places[p] = at{line: i}
-		}
-	}
-	slices.SortStableFunc(paths, func(a, c string) int {
-		pa, oka := places[a]
-		pc, okc := places[c]
-		if oka != okc { // paths of unknown position go last
-			if oka {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(pa.line, pc.line), cmp.Compare(pa.col, pc.col))
-	})
-	return paths
-}
-
 // operationOrder lists a path item's methods in the order they are written.
 func operationOrder(item *openapi3.PathItem) []string {
 	ops := item.Operations()
@@ -566,7 +524,7 @@ var serverVar = regexp.MustCompile(`\{[^{}]+\}`)
 
 func (b *builder) fallbackPos() Position {
 	if o := b.doc.T.Origin; o != nil && o.Key != nil {
-		return b.doc.position(*o.Key)
+		return b.doc.Position(*o.Key)
 	}
 	return Position{File: b.doc.File, Line: 1, Col: 1}
 }
@@ -575,12 +533,12 @@ func (b *builder) fallbackPos() Position {
 // no origins (a converted Swagger 2.0 document), from the source at the key path.
 func (b *builder) pos(o *openapi3.Origin, keys ...string) Position {
 	if o != nil && o.Key != nil {
-		return b.doc.position(*o.Key)
+		return b.doc.Position(*o.Key)
 	}
 	if b.nodes == nil {
-		b.nodes = newYAMLIndex(b.doc.src)
+		b.nodes = load.NewIndex(b.doc.Source)
 	}
-	if line, col, ok := b.nodes.find(keys...); ok {
+	if line, col, ok := b.nodes.Find(keys...); ok {
 		return Position{File: b.doc.File, Line: line, Col: col}
 	}
 	return Position{File: b.doc.File}

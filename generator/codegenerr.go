@@ -41,13 +41,13 @@ func locateCodegenError(doc *Document, msg string) (Position, bool) {
 					for _, params := range []openapi3.Parameters{op.Parameters, item.Parameters} {
 						for _, prm := range params {
 							if prm != nil && prm.Value != nil && prm.Value.Name == q[1]+q[2]+q[3] && prm.Value.Origin != nil && prm.Value.Origin.Key != nil {
-								return doc.position(*prm.Value.Origin.Key), true
+								return doc.Position(*prm.Value.Origin.Key), true
 							}
 						}
 					}
 				}
 				if op.Origin != nil && op.Origin.Key != nil {
-					return doc.position(*op.Origin.Key), true
+					return doc.Position(*op.Origin.Key), true
 				}
 			}
 		}
@@ -63,7 +63,7 @@ func locateCodegenError(doc *Document, msg string) (Position, bool) {
 	}
 	for i := len(tokens) - 1; i >= 0; i-- {
 		if o := findOrigin(doc.T, tokens[i]); o != nil && o.Key != nil {
-			return doc.position(*o.Key), true
+			return doc.Position(*o.Key), true
 		}
 	}
 	return Position{}, false

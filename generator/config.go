@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/specgate/specgate/generator/load"
 )
 
 // MissingPolicy says what Build does with an operation that carries no
@@ -108,7 +110,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil && err != io.EOF {
-		line, col, msg := yamlSyntaxError(data, err)
+		line, col, msg := load.SyntaxError(data, err)
 		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	if len(root.Content) == 0 {
@@ -120,7 +122,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 	case err == nil:
 		return Config{}, &ConfigError{File: file, Line: next.Line, Col: next.Column, Msg: "a config is one YAML document; found another"}
 	case err != io.EOF:
-		line, col, msg := yamlSyntaxError(data, err)
+		line, col, msg := load.SyntaxError(data, err)
 		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	var cfg Config

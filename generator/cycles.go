@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specgate/specgate/generator/load"
 )
 
 // maxInlineDepth bounds inline schema nesting (a $ref starts again at 0);
@@ -39,7 +41,7 @@ func checkSchemaGraph(doc *Document) []Diagnostic {
 
 func (g *schemaGraph) pos(o *openapi3.Origin) Position {
 	if o != nil && o.Key != nil {
-		return g.doc.position(*o.Key)
+		return g.doc.Position(*o.Key)
 	}
 	return Position{File: g.doc.File, Line: 1, Col: 1}
 }
@@ -166,7 +168,7 @@ func (g *schemaGraph) pathAlias(key string, item *openapi3.PathItem) {
 	}
 	// The item's origin may be its target's: place the finding at the key.
 	at := Position{File: g.doc.File, Line: 1, Col: 1}
-	if line, col, ok := newYAMLIndex(g.doc.src).find("paths", key); ok {
+	if line, col, ok := load.NewIndex(g.doc.Source).Find("paths", key); ok {
 		at.Line, at.Col = line, col
 	}
 	g.diags = append(g.diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeRefCycle, Message: fmt.Sprintf("path %q: $ref %q never reaches a path item: %s", key, item.Ref, strings.Join(chain, " → "))})

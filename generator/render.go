@@ -124,7 +124,7 @@ func renderAPI(doc *Document, table *Table, ops []operation, cfg Config, reserve
 	nameCallbackSites(doc, table, ops)
 	var diags []Diagnostic
 	for _, w := range compat.PrepareWith(doc.T, compat.Options{Reserved: reserved}) {
-		at := doc.position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
+		at := doc.Position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
 		diags = append(diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Warning, Code: w.Code, Message: w.Message})
 	}
 	opts := codegen.Configuration{

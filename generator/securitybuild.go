@@ -9,13 +9,15 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specgate/specgate/generator/load"
 )
 
 // securityState is what Build remembers about security across routes.
 type securityState struct {
-	parsed  map[string]parsedSource // source files parsed for positions (securitypos.go)
-	checked map[string]bool         // scheme name → usable; each scheme is judged once
-	used    map[string]bool         // schemes a route's Requirements name
+	parsed  map[string]load.Parsed // source files parsed for positions (securitypos.go)
+	checked map[string]bool        // scheme name → usable; each scheme is judged once
+	used    map[string]bool        // schemes a route's Requirements name
 }
 
 // effectiveSecurity is the operation's security list, else the root's; nil
@@ -208,11 +210,11 @@ func (b *builder) schemeFieldPos(name string, s *openapi3.SecurityScheme, field 
 	if s.Origin != nil {
 		if field != "" {
 			if loc, ok := s.Origin.Fields.Lookup(field); ok {
-				return b.doc.position(loc)
+				return b.doc.Position(loc)
 			}
 		}
 		if s.Origin.Key != nil {
-			return b.doc.position(*s.Origin.Key)
+			return b.doc.Position(*s.Origin.Key)
 		}
 	}
 	keys := []string{"components", "securitySchemes", name}

@@ -3,6 +3,8 @@ package generator
 import (
 	"github.com/getkin/kin-openapi/openapi3"
 	yamlv4 "go.yaml.in/yaml/v4"
+
+	"github.com/specgate/specgate/generator/load"
 )
 
 // Positions inside a security requirement list. kin-openapi records where the
@@ -45,12 +47,12 @@ func (b *builder) securityPos(at securityAt, i int, scheme string, scope int) Po
 		return at.fallback
 	}
 	p := b.sec.parsed[file]
-	best := p.pos(file, list)
+	best := p.Pos(file, list)
 	if list.Kind != yamlv4.SequenceNode || i >= len(list.Content) {
 		return best
 	}
 	item := list.Content[i]
-	best = p.pos(file, item)
+	best = p.Pos(file, item)
 	if item.Kind != yamlv4.MappingNode || scheme == "" {
 		return best
 	}
@@ -58,10 +60,10 @@ func (b *builder) securityPos(at securityAt, i int, scheme string, scope int) Po
 		if item.Content[k].Value != scheme {
 			continue
 		}
-		best = p.pos(file, item.Content[k])
+		best = p.Pos(file, item.Content[k])
 		scopes := item.Content[k+1]
 		if scope >= 0 && scopes.Kind == yamlv4.SequenceNode && scope < len(scopes.Content) {
-			best = p.pos(file, scopes.Content[scope])
+			best = p.Pos(file, scopes.Content[scope])
 		}
 		break
 	}
@@ -71,9 +73,9 @@ func (b *builder) securityPos(at securityAt, i int, scheme string, scope int) Po
 // securityNode finds the value node of a security key, and the file it is in.
 func (b *builder) securityNode(at securityAt) (string, *yamlv4.Node) {
 	if at.loc != nil {
-		want := b.doc.position(*at.loc)
+		want := b.doc.Position(*at.loc)
 		p := b.parsedFile(want.File)
-		if p.root == nil {
+		if p.Root == nil {
 			return "", nil
 		}
 		var found *yamlv4.Node
@@ -84,7 +86,7 @@ func (b *builder) securityNode(at securityAt) (string, *yamlv4.Node) {
 			}
 			if n.Kind == yamlv4.MappingNode {
 				for k := 0; k+1 < len(n.Content); k += 2 {
-					if key := n.Content[k]; key.Value == "security" && p.pos(want.File, key) == want {
+					if key := n.Content[k]; key.Value == "security" && p.Pos(want.File, key) == want {
 						found = n.Content[k+1]
 						return
 					}
@@ -94,11 +96,11 @@ func (b *builder) securityNode(at securityAt) (string, *yamlv4.Node) {
 				walk(c)
 			}
 		}
-		walk(p.root)
+		walk(p.Root)
 		return want.File, found
 	}
 	p := b.parsedFile(b.doc.File)
-	n := p.root
+	n := p.Root
 	for _, k := range at.keys {
 		if n == nil {
 			break
@@ -123,25 +125,25 @@ func mappingValue(n *yamlv4.Node, k string) *yamlv4.Node {
 
 // parsedFile parses the root document or one of the files its $refs read,
 // once per Build.
-func (b *builder) parsedFile(file string) parsedSource {
+func (b *builder) parsedFile(file string) load.Parsed {
 	if p, ok := b.sec.parsed[file]; ok {
 		return p
 	}
 	if b.sec.parsed == nil {
-		b.sec.parsed = map[string]parsedSource{}
+		b.sec.parsed = map[string]load.Parsed{}
 	}
 	var data []byte
 	if file == b.doc.File {
-		data = b.doc.src
+		data = b.doc.Source
 	} else {
-		for _, r := range b.doc.refs {
-			if r.name == file {
-				data = r.data
+		for _, r := range b.doc.Files {
+			if r.Name == file {
+				data = r.Data
 				break
 			}
 		}
 	}
-	p := parseSource(data)
+	p := load.Parse(data)
 	b.sec.parsed[file] = p
 	return p
 }

@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"math/rand/v2"

@@ -1,45 +1,47 @@
-package generator
+package load
 
 import (
 	"fmt"
 	"strings"
 
 	yamlv4 "go.yaml.in/yaml/v4"
+
+	"github.com/specgate/specgate/generator/ir"
 )
 
-// parsedSource is one source file parsed into a node tree, read the way the
+// Parsed is one source file parsed into a node tree, read the way the
 // loader reads it: a JSON document marked (markFlowDocument) so the parse does
-// not queue every token, its node positions moved back with fix.
-type parsedSource struct {
-	root  *yamlv4.Node
+// not queue every token, its node positions moved back by Pos.
+type Parsed struct {
+	Root  *yamlv4.Node // the document's top node; nil when it does not parse
 	shift columnShift
 }
 
-// parseSource parses data into nodes; nil when it does not parse (the loader
-// reports that).
-func parseSource(data []byte) parsedSource {
+// Parse parses data into nodes; Root is nil when it does not parse (the
+// loader reports that).
+func Parse(data []byte) Parsed {
 	var root yamlv4.Node
 	src, line, marked := markFlowDocument(data)
 	if !marked {
 		src = data
 	}
 	if yamlv4.Unmarshal(src, &root) != nil || len(root.Content) == 0 {
-		return parsedSource{}
+		return Parsed{}
 	}
-	p := parsedSource{root: root.Content[0]}
+	p := Parsed{Root: root.Content[0]}
 	if marked {
 		p.shift = columnShift{line: line, cols: len(documentMarker)}
 	}
 	return p
 }
 
-// pos is where n is in the file as written.
-func (p parsedSource) pos(file string, n *yamlv4.Node) Position {
+// Pos is where n is in the file as written.
+func (p Parsed) Pos(file string, n *yamlv4.Node) ir.Position {
 	col := n.Column
 	if n.Line == p.shift.line && col > p.shift.cols {
 		col -= p.shift.cols
 	}
-	return Position{File: file, Line: n.Line, Col: col}
+	return ir.Position{File: file, Line: n.Line, Col: col}
 }
 
 // duplicateKeys returns a duplicate-key error for every key that repeats an
@@ -48,12 +50,12 @@ func (p parsedSource) pos(file string, n *yamlv4.Node) Position {
 // into maps of strings (so 1 and "1" are the same key). Aliases are not
 // followed: the mapping they name is checked where it is written (and a
 // document of aliases to aliases costs no more than its size).
-func duplicateKeys(file string, data []byte) []Diagnostic {
-	p := parseSource(data)
-	if p.root == nil {
+func duplicateKeys(file string, data []byte) []ir.Diagnostic {
+	p := Parse(data)
+	if p.Root == nil {
 		return nil
 	}
-	var ds []Diagnostic
+	var ds []ir.Diagnostic
 	var path []string // JSON pointer tokens of the mapping being walked
 	var walk func(n *yamlv4.Node)
 	walk = func(n *yamlv4.Node) {
@@ -64,9 +66,9 @@ func duplicateKeys(file string, data []byte) []Diagnostic {
 				k, v := n.Content[i], n.Content[i+1]
 				text := keyText(k)
 				if first, dup := seen[text]; dup {
-					at, was := p.pos(file, k), p.pos(file, first)
-					ds = append(ds, Diagnostic{
-						File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeDuplicateKey,
+					at, was := p.Pos(file, k), p.Pos(file, first)
+					ds = append(ds, ir.Diagnostic{
+						File: at.File, Line: at.Line, Col: at.Col, Severity: ir.Error, Code: ir.CodeDuplicateKey,
 						Message: fmt.Sprintf("key %q is written twice in %s (first at %d:%d): one copy would silently replace the other", text, pointer(path), was.Line, was.Col),
 					})
 				} else {
@@ -88,7 +90,7 @@ func duplicateKeys(file string, data []byte) []Diagnostic {
 			}
 		}
 	}
-	walk(p.root)
+	walk(p.Root)
 	return ds
 }
 
@@ -154,30 +156,30 @@ func pointer(tokens []string) string {
 // checkDuplicateKeys adds a duplicate-key error to d.Diagnostics for every
 // repeated key of the root document and of every file its $refs read.
 func (d *Document) checkDuplicateKeys() {
-	d.Diagnostics = append(d.Diagnostics, duplicateKeys(d.File, d.src)...)
+	d.Diagnostics = append(d.Diagnostics, duplicateKeys(d.File, d.Source)...)
 	seen := map[string]bool{d.File: true}
-	for _, r := range d.refs {
-		if seen[r.name] {
+	for _, r := range d.Files {
+		if seen[r.Name] {
 			continue
 		}
-		seen[r.name] = true
-		d.Diagnostics = append(d.Diagnostics, duplicateKeys(r.name, r.data)...)
+		seen[r.Name] = true
+		d.Diagnostics = append(d.Diagnostics, duplicateKeys(r.Name, r.Data)...)
 	}
 }
 
-// loadFailure is the LoadError for a document kin-openapi could not load: a
+// loadFailure is the Error for a document kin-openapi could not load: a
 // duplicate key when the document or a file it read has one (kin-openapi
 // refuses some, such as a method written twice, with a message of its own,
 // and keeps the last copy of others), else what classifyLoadError makes of
 // err.
-func loadFailure(path string, data []byte, err error, refDocs []sourceDoc) *LoadError {
+func loadFailure(path string, data []byte, err error, refDocs []SourceFile) *Error {
 	ds := duplicateKeys(path, data)
 	for _, r := range refDocs {
-		ds = append(ds, duplicateKeys(r.name, r.data)...)
+		ds = append(ds, duplicateKeys(r.Name, r.Data)...)
 	}
 	if len(ds) > 0 {
-		ds = SortDiagnostics(ds)
-		return &LoadError{Diagnostic: ds[0], More: ds[1:], Err: fmt.Errorf("%s: %w", ds[0].Message, err)}
+		ds = ir.SortDiagnostics(ds)
+		return &Error{Diagnostic: ds[0], More: ds[1:], Err: fmt.Errorf("%s: %w", ds[0].Message, err)}
 	}
 	return classifyLoadError(path, data, err, refDocs)
 }

@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/specgate/specgate/generator/ir"
 )
 
 func TestMarkFlowDocument(t *testing.T) {
@@ -51,7 +53,7 @@ func TestMarkFlowDocument(t *testing.T) {
 
 // TestMarkedLoadSamePositions loads JSON documents with and without
 // markFlowDocument and compares every location the two trees record, after
-// Document.position: marking must change nothing a user sees. The documents are
+// Document.Position: marking must change nothing a user sees. The documents are
 // the JSON test documents and every YAML golden document rewritten as one line of
 // JSON (the shape that made marking worth it).
 func TestMarkedLoadSamePositions(t *testing.T) {
@@ -61,11 +63,11 @@ func TestMarkedLoadSamePositions(t *testing.T) {
 		minCount int
 	}
 	docs := []doc{
-		{filepath.Join("..", "testdata", "generate", "json", "openapi.json"), 1, 10},
-		{filepath.Join("..", "testdata", "generate", "minified-json", "openapi.json"), 1, 50},
-		{filepath.Join("..", "testdata", "errors", "minified-json", "openapi.json"), 1, 20},
+		{filepath.Join("..", "..", "testdata", "generate", "json", "openapi.json"), 1, 10},
+		{filepath.Join("..", "..", "testdata", "generate", "minified-json", "openapi.json"), 1, 50},
+		{filepath.Join("..", "..", "testdata", "errors", "minified-json", "openapi.json"), 1, 20},
 	}
-	cases, err := filepath.Glob(filepath.Join("..", "testdata", "generate", "*", "openapi.yaml"))
+	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "generate", "*", "openapi.yaml"))
 	if err != nil || len(cases) < 10 {
 		t.Fatalf("golden documents: %v, %v", cases, err)
 	}
@@ -78,7 +80,7 @@ func TestMarkedLoadSamePositions(t *testing.T) {
 		}
 		files := 0
 		err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() || !strings.HasSuffix(p, ".yaml") || e.Name() == ConfigFile {
+			if err != nil || e.IsDir() || !strings.HasSuffix(p, ".yaml") || e.Name() == "specgate.yaml" {
 				return err
 			}
 			var v any
@@ -106,11 +108,11 @@ func TestMarkedLoadSamePositions(t *testing.T) {
 	}
 	for _, d := range docs {
 		name := strings.TrimPrefix(d.path, os.TempDir())
-		marked, err := load(context.Background(), d.path, LoadOptions{}, true)
+		marked, err := load(context.Background(), d.path, Options{}, true)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		plain, err := load(context.Background(), d.path, LoadOptions{}, false)
+		plain, err := load(context.Background(), d.path, Options{}, false)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -147,10 +149,10 @@ func mustRead(t testing.TB, path string) []byte {
 	return data
 }
 
-// positions lists, through d.position, every openapi3.Location in d's tree, in a
+// positions lists, through d.Position, every openapi3.Location in d's tree, in a
 // fixed order: fields in declaration order, map entries by key, each pointer once.
-func positions(d *Document) []Position {
-	var out []Position
+func positions(d *Document) []ir.Position {
+	var out []ir.Position
 	seen := map[uintptr]bool{}
 	locType := reflect.TypeFor[openapi3.Location]()
 	var walk func(v reflect.Value)
@@ -168,7 +170,7 @@ func positions(d *Document) []Position {
 			}
 		case reflect.Struct:
 			if v.Type() == locType {
-				out = append(out, d.position(openapi3.Location{
+				out = append(out, d.Position(openapi3.Location{
 					File: v.FieldByName("File").String(), Line: int(v.FieldByName("Line").Int()), Column: int(v.FieldByName("Column").Int()),
 				}))
 				return
@@ -196,7 +198,7 @@ func positions(d *Document) []Position {
 // checks on real ones: marked and as written, Load gives the same error or the
 // same locations.
 func FuzzMarkedLoad(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "openapi.json"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "*", "*", "openapi.json"))
 	for _, s := range seeds {
 		f.Add(mustRead(f, s))
 	}
@@ -208,8 +210,8 @@ func FuzzMarkedLoad(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		marked, errM := load(context.Background(), p, LoadOptions{}, true)
-		plain, errP := load(context.Background(), p, LoadOptions{}, false)
+		marked, errM := load(context.Background(), p, Options{}, true)
+		plain, errP := load(context.Background(), p, Options{}, false)
 		if (errM == nil) != (errP == nil) {
 			t.Fatalf("marked error %v, as written %v", errM, errP)
 		}
@@ -239,7 +241,7 @@ func BenchmarkLoadJSON(b *testing.B) {
 			name := map[bool]string{true: "marked", false: "as-written"}[mark]
 			b.Run(fmt.Sprintf("ops=%d/%s", 4*paths, name), func(b *testing.B) {
 				for b.Loop() {
-					if _, err := load(context.Background(), p, LoadOptions{}, mark); err != nil {
+					if _, err := load(context.Background(), p, Options{}, mark); err != nil {
 						b.Fatal(err)
 					}
 				}

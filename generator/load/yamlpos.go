@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"errors"
@@ -9,23 +9,25 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// yamlIndex answers "where is this key" from a document's source, for documents
+// Index answers "where is this key" from a document's source, for documents
 // that carry no origins (a converted Swagger 2.0 document).
-type yamlIndex struct {
+type Index struct {
 	root *yaml.Node
 }
 
-func newYAMLIndex(src []byte) *yamlIndex {
+// NewIndex indexes src, a YAML or JSON document; an index of a document that
+// does not parse finds nothing.
+func NewIndex(src []byte) *Index {
 	var root yaml.Node
 	if yaml.Unmarshal(src, &root) != nil || len(root.Content) == 0 {
-		return &yamlIndex{}
+		return &Index{}
 	}
-	return &yamlIndex{root: root.Content[0]}
+	return &Index{root: root.Content[0]}
 }
 
-// find returns the position of the key at the end of keys, a path of mapping keys
+// Find returns the position of the key at the end of keys, a path of mapping keys
 // from the document root.
-func (x *yamlIndex) find(keys ...string) (line, col int, ok bool) {
+func (x *Index) Find(keys ...string) (line, col int, ok bool) {
 	n := x.root
 	var key *yaml.Node
 	for _, k := range keys {
@@ -61,10 +63,10 @@ func yamlv4Error(data []byte) *yamlv4.LoadError {
 	return nil
 }
 
-// yamlSyntaxError positions err, a yaml.v3 error about data. yaml.v3 gives only a
+// SyntaxError positions err, a yaml.v3 error about data. yaml.v3 gives only a
 // line, in its message; go.yaml.in/yaml/v4 (the parser kin-openapi uses) gives a
 // column too, so data is read again with it.
-func yamlSyntaxError(data []byte, err error) (line, col int, msg string) {
+func SyntaxError(data []byte, err error) (line, col int, msg string) {
 	if le := yamlv4Error(data); le != nil && le.Mark.Line > 0 {
 		return le.Mark.Line, le.Mark.Column, le.Message
 	}

@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"strings"
@@ -6,6 +6,8 @@ import (
 
 	yamlv4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
+
+	"github.com/specgate/specgate/generator/ir"
 )
 
 func TestDuplicateKeys(t *testing.T) {
@@ -33,7 +35,7 @@ func TestDuplicateKeys(t *testing.T) {
 				t.Fatalf("got %d findings %v, want %d", len(ds), ds, len(tt.want))
 			}
 			for i, d := range ds {
-				if d.Severity != Error || !strings.HasPrefix(d.String(), tt.want[i]) {
+				if d.Severity != ir.Error || !strings.HasPrefix(d.String(), tt.want[i]) {
 					t.Errorf("finding %d = %s (%s), want prefix %s", i, d, d.Severity, tt.want[i])
 				}
 			}
@@ -56,14 +58,14 @@ func FuzzDuplicateKeys(f *testing.F) {
 		ds := duplicateKeys("f", data)
 		lines := strings.Count(string(data), "\n") + 1
 		for _, d := range ds {
-			if d.Severity != Error || d.Code != CodeDuplicateKey || d.Line < 1 || d.Col < 1 || d.Line > lines+1 {
+			if d.Severity != ir.Error || d.Code != ir.CodeDuplicateKey || d.Line < 1 || d.Col < 1 || d.Line > lines+1 {
 				t.Fatalf("bad finding %+v", d)
 			}
 		}
 		// yaml.v3 folds collection keys into one key "", so the check is for
 		// documents whose keys are all scalars.
 		var v any
-		if err := yaml.Unmarshal(data, &v); err != nil && strings.Contains(err.Error(), "already defined") && len(ds) == 0 && scalarKeys(parseSource(data).root) {
+		if err := yaml.Unmarshal(data, &v); err != nil && strings.Contains(err.Error(), "already defined") && len(ds) == 0 && scalarKeys(Parse(data).Root) {
 			t.Fatalf("yaml.v3 finds a duplicate key (%v), the walker none", err)
 		}
 	})

@@ -1,4 +1,4 @@
-package generator
+package load
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/specgate/specgate/generator/ir"
 )
 
 // documentMarker is an explicit YAML document start, put before a document that
@@ -21,7 +23,7 @@ const documentMarker = "--- "
 // 0.86 GB more allocated and 1.5x the load time. After an explicit document start
 // on the same line the collection cannot be a key, and the parse is the same
 // otherwise; the columns of that one line move right by len(documentMarker),
-// which Document.position undoes.
+// which Document.Position undoes.
 //
 // It marks data only when the first thing in it is '{' or '[' at the start of a
 // line, after nothing but line feeds (line is that line), and never a document
@@ -58,12 +60,12 @@ type columnShift struct{ line, cols int }
 
 // position is where loc is in the file as the user wrote it: the file name as
 // given, and the columns of a marked line moved back.
-func (d *Document) position(loc openapi3.Location) Position {
+func (d *Document) Position(loc openapi3.Location) ir.Position {
 	col := loc.Column
 	if s, ok := d.shifts[loc.File]; ok && loc.Line == s.line && col > s.cols {
 		col -= s.cols
 	}
-	return Position{File: d.fileName(loc.File), Line: loc.Line, Col: col}
+	return ir.Position{File: d.fileName(loc.File), Line: loc.Line, Col: col}
 }
 
 // rootURL is how the loader, and so origins, name the root document.
