@@ -104,6 +104,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	} else {
 		p.fixUntypable(nil)
 	}
+	p.fixPathParamVars()
 	p.fixParamNames()
 	p.fixPropertyNames()
 	p.hoistParamUnions()
