@@ -147,6 +147,18 @@ func TestCompileFieldNames(t *testing.T) {
 	}
 }
 
+// TestCompileAndServePathParamNames generates the path-param-names case (path
+// parameters named w, r, err, fmt, type) into a fresh module, vets it and
+// serves it: each value reaches the handler.
+func TestCompileAndServePathParamNames(t *testing.T) {
+	out := compileAndServeCase(t, "path-param-names")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

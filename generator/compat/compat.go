@@ -51,6 +51,7 @@ const (
 	CodeOperationID        = "compat-operation-id"         // an operation id set so an aliased path item resolves
 	CodePath               = "compat-path"                 // a path or path parameter rewritten
 	CodeEscapedName        = "compat-escaped-name"         // a parameter or header name's backslashes doubled for Go literals
+	CodeText               = "compat-text"                 // NUL characters removed from texts copied into Go comments
 )
 
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,
@@ -91,6 +92,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.fixAliasCycles()
 	p.fixWebhooks()
 	p.fixText()
+	p.fixNULText()
 	p.fixHeaderNames()
 	p.fixEnums()
 	p.dedupeUnions()
@@ -104,6 +106,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	} else {
 		p.fixUntypable(nil)
 	}
+	p.fixPathParamVars()
 	p.fixParamNames()
 	p.fixPropertyNames()
 	p.hoistParamUnions()

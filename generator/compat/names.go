@@ -330,3 +330,47 @@ type namedRef struct {
 	name string
 	ref  *openapi3.SchemaRef
 }
+
+// wrapperIdents are the names a path parameter's Go variable may not take:
+// oapi-codegen passes path parameters as arguments beside the handler's own
+// (w, r), declares them as locals of its wrapper and strict handler beside
+// theirs, and uses the packages api.gen.go imports in those bodies. Each was
+// seen to break the build (a probe per name); json, bytes, url, multipart
+// and ctx are used there for some bodies and parameters. Names that only
+// shadow in an inner block (n, value) compile and are left alone.
+var wrapperIdents = map[string]bool{
+	"w": true, "r": true, "err": true, "siw": true, "sh": true, "handler": true, "params": true,
+	"request": true, "response": true, "headers": true, "ctx": true,
+	"http": true, "runtime": true, "fmt": true, "context": true, "errors": true, "io": true,
+	"strings": true, "json": true, "bytes": true, "url": true, "multipart": true,
+}
+
+// fixPathParamVars gives a path parameter whose Go variable would be one of
+// wrapperIdents (a parameter {w}, {err}, {fmt}) another Go name, with
+// x-go-name (NameParam): the template name and the wire stay as written.
+func (p *prep) fixPathParamVars() {
+	seen := map[*openapi3.Parameter]bool{}
+	for _, op := range p.operations() {
+		for _, params := range []openapi3.Parameters{op.item.Parameters, op.op.Parameters} {
+			for _, prm := range params {
+				if prm == nil || prm.Value == nil || prm.Value.In != openapi3.ParameterInPath || seen[prm.Value] {
+					continue
+				}
+				seen[prm.Value] = true
+				name := prm.Value.Name
+				if s, ok := prm.Value.Extensions["x-go-name"].(string); ok {
+					name = s
+				}
+				goName := codegen.SchemaNameToTypeName(name)
+				if !wrapperIdents[codegen.LowercaseFirstCharacters(goName)] {
+					continue
+				}
+				if prm.Value.Extensions == nil {
+					prm.Value.Extensions = map[string]any{}
+				}
+				prm.Value.Extensions["x-go-name"] = goName + "Param"
+				p.warn(prm.Value.Origin, CodeRenamedField, "path parameter %q of %s %s would be the Go variable %s, a name the generated handler uses itself; it is %sParam", prm.Value.Name, op.method, op.key, codegen.LowercaseFirstCharacters(goName), codegen.LowercaseFirstCharacters(goName))
+			}
+		}
+	}
+}
