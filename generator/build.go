@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
+	"github.com/specgate/specgate/generator/compat"
 	"github.com/specgate/specgate/generator/ir"
 	"github.com/specgate/specgate/generator/load"
 )
@@ -37,11 +38,42 @@ var methodOrder = []string{
 
 // Build reads the annotations of every operation into the route-auth table. It
 // reports every problem of the document at once, sorted; the table is usable
-// (every route fails closed) only when none of them is an Error. Build does not
-// modify doc. Paths are read in doc.PathOrder (computed by Load); a Document
-// made otherwise lists its paths there.
+// (every route fails closed) only when none of them is an Error. Paths are
+// read in doc.PathOrder (computed by Load); a Document made otherwise lists
+// its paths there.
+//
+// Build does not modify doc. Generate runs compat's path stage first
+// (compat.Paths) and builds from what it changed; Build alone builds from
+// what that stage will change (compat.PlanPaths): Route.Key is the key
+// compat gives the route's path either way, and Route.Served the path it is
+// generated and served under.
 func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
+	return build(doc, opts, compat.Changes{Paths: compat.PlanPaths(doc.T.Paths)}, false)
+}
+
+// build is Build after compat's path stage: changes is what compat.Paths did
+// to doc when prepared, else what it will do (PlanPaths). Routes keep the
+// paths and operationIds as written either way.
+func build(doc *Document, opts BuildOptions, changes compat.Changes, prepared bool) (*Table, []Diagnostic) {
 	b := &builder{doc: doc, policy: opts.Missing, seenOps: map[*openapi3.Operation]bool{}}
+	moves := make(map[string]compat.PathMove, len(changes.Paths))
+	for _, mv := range changes.Paths {
+		moves[mv.Old] = mv
+	}
+	if prepared {
+		// An operationId compat set where the document has none is not the
+		// document's: Build generates and names it as oapi-codegen would.
+		for _, s := range changes.OperationIDs {
+			if item := doc.T.Paths.Value(s.Key); item != nil {
+				if op := item.GetOperation(s.Method); op != nil {
+					if b.unwritten == nil {
+						b.unwritten = map[*openapi3.Operation]bool{}
+					}
+					b.unwritten[op] = true
+				}
+			}
+		}
+	}
 	if b.policy == "" {
 		b.policy = MissingError
 	}
@@ -51,7 +83,14 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 
 	root := b.readLevel(t.Extensions, t.Origin, FromRoot, b.fallbackPos())
 	for _, path := range doc.PathOrder {
+		key, served := path, path
+		if mv, ok := moves[path]; ok {
+			key, served = mv.New, mv.Served
+		}
 		item := t.Paths.Value(path)
+		if prepared {
+			item = t.Paths.Value(key)
+		}
 		if item == nil {
 			continue
 		}
@@ -64,6 +103,7 @@ func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
 				continue
 			}
 			r := b.route(pattern, path, method, op, root, pathLevel)
+			r.Key, r.Served = key, served
 			table.Routes = append(table.Routes, r)
 			b.ops = append(b.ops, op)
 		}
@@ -79,9 +119,11 @@ type builder struct {
 	policy  MissingPolicy
 	diags   []Diagnostic
 	seenOps map[*openapi3.Operation]bool
-	ops     []*openapi3.Operation // per route, its operation (Build reads, never keeps, the document)
-	nodes   *load.Index           // lazily built when origins are missing
-	sec     securityState
+	// unwritten are operations whose operationId compat set (see build).
+	unwritten map[*openapi3.Operation]bool
+	ops       []*openapi3.Operation // per route, its operation (Build reads, never keeps, the document)
+	nodes     *load.Index           // lazily built when origins are missing
+	sec       securityState
 }
 
 // level is what one level (root, path item, operation) says.
@@ -197,7 +239,7 @@ func (b *builder) route(pattern, path, method string, op *openapi3.Operation, ro
 		Method:      method,
 		Path:        path,
 		Pattern:     pattern,
-		OperationID: op.OperationID,
+		OperationID: b.writtenID(op),
 		Pos:         opPos,
 	}
 	r.Security, r.SecurityDeclared = securityMode(b.doc.T, op)
@@ -232,12 +274,12 @@ func (b *builder) route(pattern, path, method string, op *openapi3.Operation, ro
 		}
 	case b.policy == MissingRequired:
 		r.Auth, r.AuthFrom = Required, FromPolicy
-		b.diag(opPos, Warning, CodeAuthMissing, "%s has no %s at operation, path or root level; treated as required (auth.missing: required)", describeOp(name, op), ExtAuthRequired)
+		b.diag(opPos, Warning, CodeAuthMissing, "%s has no %s at operation, path or root level; treated as required (auth.missing: required)", b.describeOp(name, op), ExtAuthRequired)
 	case b.policy == MissingFromSecurity:
 		r.Auth, r.AuthFrom = r.Security, FromSecurity
 	default:
 		r.Auth, r.AuthFrom = Required, FromPolicy
-		b.diag(opPos, Error, CodeAuthMissing, "%s has no %s at operation, path or root level (set it, or choose an auth.missing policy)", describeOp(name, op), ExtAuthRequired)
+		b.diag(opPos, Error, CodeAuthMissing, "%s has no %s at operation, path or root level (set it, or choose an auth.missing policy)", b.describeOp(name, op), ExtAuthRequired)
 	}
 
 	// x-auth-roles: nearest level wins, independently. Roles from a level nearer
@@ -264,11 +306,19 @@ func (b *builder) route(pattern, path, method string, op *openapi3.Operation, ro
 	return r
 }
 
-func describeOp(name string, op *openapi3.Operation) string {
-	if op.OperationID != "" {
-		return fmt.Sprintf("%s (%s)", name, op.OperationID)
+func (b *builder) describeOp(name string, op *openapi3.Operation) string {
+	if id := b.writtenID(op); id != "" {
+		return fmt.Sprintf("%s (%s)", name, id)
 	}
 	return name
+}
+
+// writtenID is op's operationId as the document writes it ("" for none).
+func (b *builder) writtenID(op *openapi3.Operation) string {
+	if b.unwritten[op] {
+		return ""
+	}
+	return op.OperationID
 }
 
 // securityMode derives a mode from the operation's effective security: none →

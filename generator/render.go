@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/format"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -46,14 +47,20 @@ var routesTemplate = sync.OnceValue(func() *template.Template {
 
 // Render produces api.gen.go (oapi-codegen: models, std-http ServerInterface and
 // wrapper, strict server and embedded spec when configured) and routes.gen.go (the
-// route table and RegisterRoutes) in memory. It first lets compat.Prepare fix
-// constructs oapi-codegen is known to fail on; its rewrites come back as warnings.
-// Render mutates doc.T (compat and oapi-codegen both do), so Build must run first
-// and a document is rendered once.
+// route table and RegisterRoutes) in memory. It first lets compat fix
+// constructs oapi-codegen is known to fail on (compat.Paths, when Generate has
+// not run it before Build, then compat.PrepareWith); its rewrites come back as
+// warnings. Render mutates doc.T (compat and oapi-codegen both do), so Build
+// must run first and a document is rendered once. Each route's operation is
+// found at its Route.Key, where compat put it; a table not made by Build (no
+// Units) is refused.
 func Render(doc *Document, table *Table, cfg Config) (files []File, diags []Diagnostic, err error) {
-	// Each route's operation, found by its path key and method before
-	// anything rewrites the document: compat may move it to another key.
-	ops := findOperations(doc, table)
+	return render(doc, table, cfg, false, nil)
+}
+
+// render is Render; prepared says compat.Paths ran before Build (Generate),
+// and pathWarns are its warnings, reported with the rest of compat's.
+func render(doc *Document, table *Table, cfg Config, prepared bool, pathWarns []compat.Warning) (files []File, diags []Diagnostic, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			files, err = nil, fmt.Errorf("%w: oapi-codegen panicked: %v", ErrRender, r)
@@ -65,13 +72,25 @@ func Render(doc *Document, table *Table, cfg Config) (files []File, diags []Diag
 	if ds := checkSchemaGraph(doc); HasErrors(ds) {
 		return nil, ds, ErrFindings
 	}
+	if table.Units == nil && len(table.Routes) > 0 {
+		return nil, nil, fmt.Errorf("%w: the table has no registration plan (make it with Build)", ErrRender)
+	}
+	if !prepared {
+		// compat's path stage, which Generate runs before Build: the moves
+		// Build planned (compat.PlanPaths).
+		_, pathWarns = compat.Paths(doc.T)
+	}
+	ops, err := findOperations(doc, table)
+	if err != nil {
+		return nil, nil, err
+	}
 	// One naming authority: routes.gen.go's package-level names are reserved
 	// against everything compat lets oapi-codegen declare.
 	reserved, err := routesNames()
 	if err != nil {
 		return nil, nil, err
 	}
-	api, handlers, diags, err := renderAPI(doc, table, ops, cfg, reserved)
+	api, handlers, diags, err := renderAPI(doc, table, ops, cfg, reserved, pathWarns)
 	if err != nil {
 		return nil, diags, err
 	}
@@ -98,32 +117,38 @@ type operation struct {
 	op   *openapi3.Operation
 }
 
-// findOperations finds each of table's routes in doc by its path key and
-// method, as Build read it; a route the document lacks gets none.
-func findOperations(doc *Document, table *Table) []operation {
+// findOperations finds each of table's routes in doc at its Key, where
+// compat put its path item.
+func findOperations(doc *Document, table *Table) ([]operation, error) {
 	ops := make([]operation, len(table.Routes))
 	for i, r := range table.Routes {
-		if item := doc.T.Paths.Value(r.Path); item != nil {
-			ops[i] = operation{item, item.GetOperation(r.Method)}
+		item := doc.T.Paths.Value(r.Key)
+		if item == nil || item.GetOperation(r.Method) == nil {
+			return nil, fmt.Errorf("%w: %s %s is not at %q in the document compat prepared", ErrRender, r.Method, r.Path, r.Key)
 		}
+		ops[i] = operation{item, item.GetOperation(r.Method)}
 	}
-	return ops
+	return ops, nil
 }
 
-func renderAPI(doc *Document, table *Table, ops []operation, cfg Config, reserved []string) ([]byte, []string, []Diagnostic, error) {
+func renderAPI(doc *Document, table *Table, ops []operation, cfg Config, reserved []string, pathWarns []compat.Warning) ([]byte, []string, []Diagnostic, error) {
 	codegenMu.Lock()
 	defer codegenMu.Unlock()
 
 	// The Go names Build gave operations whose own name was taken are their
 	// operationIds from here on, for compat and oapi-codegen alike.
 	for i, r := range table.Routes {
-		if r.CodegenID != "" && ops[i].op != nil {
+		if r.CodegenID != "" {
 			ops[i].op.OperationID = r.CodegenID
 		}
 	}
 	nameCallbackSites(doc, table, ops)
 	var diags []Diagnostic
-	for _, w := range compat.PrepareWith(doc.T, compat.Options{Reserved: reserved}) {
+	// The path stage's warnings first, as when PrepareWith ran it: the
+	// order is by position, stable.
+	warns := append(slices.Clip(pathWarns), compat.PrepareWith(doc.T, compat.Options{Reserved: reserved, PathsDone: true})...)
+	compat.SortWarnings(warns)
+	for _, w := range warns {
 		at := doc.Position(openapi3.Location{File: w.File, Line: w.Line, Column: w.Col})
 		diags = append(diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Warning, Code: w.Code, Message: w.Message})
 	}
@@ -147,16 +172,7 @@ func renderAPI(doc *Document, table *Table, ops []operation, cfg Config, reserve
 	// the names back so routes.gen.go calls exactly the wrapper methods it made.
 	handlers := make([]string, len(table.Routes))
 	for i, r := range table.Routes {
-		// Build kept the operation: compat may have moved it to another path key.
 		item, op := ops[i].item, ops[i].op
-		if op == nil {
-			if item = doc.T.Paths.Value(r.Path); item != nil {
-				op = item.GetOperation(r.Method)
-			}
-		}
-		if op == nil {
-			return nil, nil, diags, fmt.Errorf("%w: %s %s disappeared before oapi-codegen ran", ErrRender, r.Method, r.Path)
-		}
 		handlers[i] = r.GoName
 		if id := op.OperationID; !strings.HasPrefix(item.Ref, "#/paths/") && id != "" {
 			handlers[i] = id
@@ -269,9 +285,6 @@ func renderRoutes(table *Table, handlers []string, pkg string) ([]byte, error) {
 	}{Package: pkg, BaseURL: table.BaseURL, Routes: make([]routeData, 0, len(table.Routes))}
 	schemes, security := securityData(table)
 	data.Schemes = schemes
-	if table.Units == nil { // a Table not made by Build
-		planRoutes(table)
-	}
 	data.registrations = registrationsOf(table, handlers)
 	for i, r := range table.Routes {
 		data.Routes = append(data.Routes, routeData{

@@ -10,7 +10,7 @@ import (
 func planRoutes(t *Table) []Diagnostic {
 	routes := make([]routeplan.Route, len(t.Routes))
 	for i, r := range t.Routes {
-		routes[i] = routeplan.Route{Method: r.Method, Path: r.Path, Pos: r.Pos, At: r.Pos.String()}
+		routes[i] = routeplan.Route{Method: r.Method, Path: r.Path, Served: r.Served, Pos: r.Pos, At: r.Pos.String()}
 	}
 	p := routeplan.Make(routes, t.BaseURL)
 	t.Units = p.Units

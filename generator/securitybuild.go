@@ -52,7 +52,7 @@ func (b *builder) requirements(r *Route, path, method string, op *openapi3.Opera
 	if reqs != nil {
 		r.SecurityRequirements = toRequirements(reqs)
 	}
-	name := describeOp(r.Method+" "+r.Path, op)
+	name := b.describeOp(r.Method+" "+r.Path, op)
 	if !r.UsesSecurity() {
 		r.Requirements = ShortFormRequirements(r.Auth, r.Roles)
 		b.checkAnnotationAgainstSecurity(r, name)

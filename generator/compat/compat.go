@@ -12,7 +12,6 @@ package compat
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -65,6 +64,9 @@ type Options struct {
 	// output (specgate's routes.gen.go): no component, hoisted schema or enum
 	// may take one. oapi-codegen's own fixed names are always reserved.
 	Reserved []string
+	// PathsDone says Paths already ran on the document (its warnings are
+	// the caller's): PrepareWith runs only the passes after it.
+	PathsDone bool
 }
 
 // PrepareWith is Prepare with names reserved for other generated files.
@@ -83,8 +85,10 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	// by name), raw-JSON degradation last (it sees the final shapes). The
 	// path passes read no schemas, so normalize may follow them: it then
 	// shares its document walk with the passes after it (see collect).
-	p.fixPathItemAliases()
-	p.fixPaths()
+	if !opts.PathsDone {
+		p.fixPathItemAliases()
+		p.fixPaths()
+	}
 	p.fixNullMedia()
 	p.normalize()
 	p.foldAllOfKeywords()
@@ -113,16 +117,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.fixTypeNames()
 	p.fixEnumNames()
 	p.fixAnyResponses()
-	sort.SliceStable(p.warns, func(i, j int) bool {
-		a, b := p.warns[i], p.warns[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
+	SortWarnings(p.warns)
 	return p.warns
 }
 
@@ -131,6 +126,7 @@ type prep struct {
 	doc      *openapi3.T
 	reserved map[string]bool // Go names no component may take, see Options
 	warns    []Warning
+	changes  Changes    // what the path stage did (Paths)
 	walk     *collector // cached document walk, see collect
 	ops      []opSite   // cached operations, see operations
 }

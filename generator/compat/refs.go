@@ -314,6 +314,7 @@ func (p *prep) fixPathItemAliases() {
 				continue
 			}
 			op.OperationID = defaultOperationID(method, target)
+			p.changes.OperationIDs = append(p.changes.OperationIDs, OperationIDSet{Key: target, Method: method, ID: op.OperationID})
 			p.warn(op.Origin, CodeOperationID, "operation %s %s, aliased by path %q, has no operationId; using %q", method, target, key, op.OperationID)
 		}
 	}

@@ -82,8 +82,15 @@ func (p Position) String() string {
 
 // Route is one operation of the route-auth table.
 type Route struct {
-	Method  string // upper case, e.g. GET
-	Path    string // as written in the document, e.g. /pets/{petId}
+	Method string // upper case, e.g. GET
+	Path   string // as written in the document, e.g. /pets/{petId}
+	// Key is the path's key in the document once compat has run (Path unless
+	// compat rewrote it, e.g. /rides for /rides?page={page}): where Render
+	// finds the operation.
+	Key string
+	// Served is the path as generated and served (Key, unless another path
+	// had that key and compat made it unique with a suffix).
+	Served  string
 	Pattern string // net/http.ServeMux path with the base URL, e.g. /v1/pets/{petId}
 	// Registered is the pattern RegisterRoutes hands to ServeMux (without the
 	// method); it differs from Pattern only for a route-adapted route (see

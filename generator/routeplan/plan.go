@@ -57,6 +57,10 @@ type Position = ir.Position
 type Route struct {
 	Method string // upper case, e.g. GET
 	Path   string // as written in the document, e.g. /critics/{type}.json
+	// Served is the path as compat had oapi-codegen generate it, which is
+	// where requests arrive (compat.PathMove.Served: /rides for
+	// /rides?page={page}); empty when compat left Path as written.
+	Served string
 	Pos    Position
 	At     string // Pos as messages print it, e.g. api.yaml:12:5
 }
