@@ -159,6 +159,16 @@ func TestCompileAndServePathParamNames(t *testing.T) {
 	}
 }
 
+// TestCompileMediaTypeNames generates the media-type-names case (media types
+// differing only in spacing and case, which oapi-codegen names alike) into a
+// fresh module and vets it.
+func TestCompileMediaTypeNames(t *testing.T) {
+	out := compileAndServeCase(t, "media-type-names")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

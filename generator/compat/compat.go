@@ -104,6 +104,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	p.hoistResponseSchemas()
 	p.hoistOpaqueResponseSchemas()
 	p.fixRequestBodies()
+	p.dedupeResponseMediaTags()
 	p.fixRecursion()
 	if p.doc.Components != nil {
 		p.fixUntypable(p.doc.Components.Schemas)

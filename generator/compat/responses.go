@@ -180,14 +180,19 @@ func (p *prep) hoistResponseSchemas() {
 	}
 }
 
-// taggedOpaque are the media types oapi-codegen names (XML, YAML: its
-// contentTypesXML and contentTypesYAML) but writes as raw bytes.
-var taggedOpaque = []string{"application/xml", "text/xml", "application/problems+xml", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+// taggedOpaque are the media types whose inline enums oapi-codegen emits
+// constants for, under a type it does not declare: those it gives a tag of
+// their own (its contentTypesXML, contentTypesYAML, contentTypesHalJSON,
+// and text/x-json of contentTypesJSON, which its JSON test does not
+// match). A probe of each media type found these and no others.
+var taggedOpaque = []string{"application/xml", "text/xml", "application/problems+xml",
+	"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
+	"application/hal+json", "text/x-json"}
 
 // hoistOpaqueResponseSchemas moves inline response schemas that need helper
-// types (enums, unions) out of the media types oapi-codegen names but writes
-// as raw bytes (taggedOpaque: XML, YAML) into components/schemas. Other raw
-// media types (*/*, text/csv) get no enum constants either, so they stay. oapi-codegen gives such a body no Go type, yet still
+// types (enums, unions) out of the media types of taggedOpaque (XML, YAML,
+// HAL JSON) into components/schemas. Other media types (*/*, text/csv,
+// application/problem+json) declare what they use, so they stay. oapi-codegen gives such a body no Go type, yet still
 // emits the constants of an enum inside it (GetX200XMLResponseBodyStatus),
 // for a type it never declares; as a component the type is declared once.
 func (p *prep) hoistOpaqueResponseSchemas() {
@@ -204,7 +209,7 @@ func (p *prep) hoistOpaqueResponseSchemas() {
 				taken = p.takenNames()
 			}
 			newName, ref := p.addSchema(taken, base+codegen.SchemaNameToTypeName(mt)+"Body", media.Schema.Value)
-			p.warn(schemaOrigin(media.Schema), CodeHoistedSchema, "inline %s schema of %s needs named types, which oapi-codegen does not declare for a body it does not decode; generated as %s", mt, where, newName)
+			p.warn(schemaOrigin(media.Schema), CodeHoistedSchema, "inline %s schema of %s needs named types, which oapi-codegen refers to for this media type but does not declare; generated as %s", mt, where, newName)
 			media.Schema = &openapi3.SchemaRef{Ref: ref, Value: media.Schema.Value}
 		}
 	}
@@ -265,6 +270,7 @@ func (p *prep) fixRequestBodies() {
 				p.invalidate()
 			}
 		}
+		p.dedupeMediaTags(rb.Value.Content, "request body of "+op.method+" "+op.key, isJSON)
 		// Every multipart/* type is oapi-codegen's <Op>MultipartBody: keep
 		// one, multipart/form-data where it is listed.
 		if len(multipart) >= 2 {
@@ -279,6 +285,64 @@ func (p *prep) fixRequestBodies() {
 				p.warn(rb.Value.Content[mt].Origin, CodeDroppedMediaType, "request body of %s %s: %q would declare the same MultipartBody type as %q; dropped from the generated code", op.method, op.key, mt, keep)
 				delete(rb.Value.Content, mt)
 				p.invalidate()
+			}
+		}
+	}
+}
+
+// mediaTag stands for the part of a Go type name oapi-codegen derives from
+// a media type (its mediaTypeToCamelCase; application/json is JSON): two
+// media types oapi-codegen names alike have one tag. The camel case is
+// upper-cased because oapi-codegen then upper-cases initialisms (Json,
+// JSON), with package state this must not depend on.
+func mediaTag(mt string) string {
+	if mt == "application/json" {
+		return "JSON"
+	}
+	s := strings.Replace(mt, "/", "_", 1)
+	s = strings.Replace(s, "*", "Wildcard_", 1)
+	s = strings.Replace(s, "+", "Plus_", 1)
+	return strings.ToUpper(codegen.ToCamelCase(s))
+}
+
+// dedupeMediaTags keeps one of the media types of content (those which
+// selects) that oapi-codegen would name alike: `application/json;
+// charset=utf-8` and `application/json;charset=UTF-8` are both
+// ApplicationJSONCharsetUTF8, and their body types would be declared twice.
+func (p *prep) dedupeMediaTags(content openapi3.Content, where string, which func(string) bool) {
+	first := map[string]string{}
+	for _, mt := range sortedKeys(content) {
+		if !which(mt) {
+			continue
+		}
+		tag := mediaTag(mt)
+		if kept, dup := first[tag]; dup {
+			origin := (*openapi3.Origin)(nil)
+			if m := content[mt]; m != nil {
+				origin = m.Origin
+			}
+			p.warn(origin, CodeDroppedMediaType, "%s: %q would get the Go type names of %q; dropped from the generated code", where, mt, kept)
+			delete(content, mt)
+			p.invalidate()
+			continue
+		}
+		first[tag] = mt
+	}
+}
+
+// dedupeResponseMediaTags does dedupeMediaTags for every response: the
+// strict server names a response type after its media type.
+func (p *prep) dedupeResponseMediaTags() {
+	seen := map[*openapi3.Response]bool{}
+	for _, op := range p.operations() {
+		if op.op.Responses == nil {
+			continue
+		}
+		m := op.op.Responses.Map()
+		for _, code := range sortedKeys(m) {
+			if r := m[code]; r != nil && r.Value != nil && !seen[r.Value] {
+				seen[r.Value] = true
+				p.dedupeMediaTags(r.Value.Content, op.method+" "+op.key+" response "+code, func(string) bool { return true })
 			}
 		}
 	}

@@ -16,6 +16,42 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for GetLinks200ApplicationhalJsonBodyRel.
+const (
+	GetLinks200ApplicationhalJsonBodyRelNext GetLinks200ApplicationhalJsonBodyRel = "next"
+	GetLinks200ApplicationhalJsonBodyRelSelf GetLinks200ApplicationhalJsonBodyRel = "self"
+)
+
+// Valid indicates whether the value is a known member of the GetLinks200ApplicationhalJsonBodyRel enum.
+func (e GetLinks200ApplicationhalJsonBodyRel) Valid() bool {
+	switch e {
+	case GetLinks200ApplicationhalJsonBodyRelNext:
+		return true
+	case GetLinks200ApplicationhalJsonBodyRelSelf:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetLinks200TextxJsonBodyRel.
+const (
+	GetLinks200TextxJsonBodyRelPrev GetLinks200TextxJsonBodyRel = "prev"
+	GetLinks200TextxJsonBodyRelSelf GetLinks200TextxJsonBodyRel = "self"
+)
+
+// Valid indicates whether the value is a known member of the GetLinks200TextxJsonBodyRel enum.
+func (e GetLinks200TextxJsonBodyRel) Valid() bool {
+	switch e {
+	case GetLinks200TextxJsonBodyRelPrev:
+		return true
+	case GetLinks200TextxJsonBodyRelSelf:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetStatus200ApplicationxmlBodyState.
 const (
 	GetStatus200ApplicationxmlBodyStateDown GetStatus200ApplicationxmlBodyState = "down"
@@ -85,6 +121,22 @@ type GetConfig200ApplicationyamlBodyValue1 = int
 type GetConfig200ApplicationyamlBody_Value struct {
 	union json.RawMessage
 }
+
+// GetLinks200ApplicationhalJsonBody defines model for GetLinks200ApplicationhalJsonBody.
+type GetLinks200ApplicationhalJsonBody struct {
+	Rel *GetLinks200ApplicationhalJsonBodyRel `json:"rel,omitempty"`
+}
+
+// GetLinks200ApplicationhalJsonBodyRel defines model for GetLinks200ApplicationhalJsonBody.Rel.
+type GetLinks200ApplicationhalJsonBodyRel string
+
+// GetLinks200TextxJsonBody defines model for GetLinks200TextxJsonBody.
+type GetLinks200TextxJsonBody struct {
+	Rel *GetLinks200TextxJsonBodyRel `json:"rel,omitempty"`
+}
+
+// GetLinks200TextxJsonBodyRel defines model for GetLinks200TextxJsonBody.Rel.
+type GetLinks200TextxJsonBodyRel string
 
 // GetStatus200ApplicationxmlBody defines model for GetStatus200ApplicationxmlBody.
 type GetStatus200ApplicationxmlBody struct {
@@ -173,6 +225,9 @@ type ServerInterface interface {
 	// (GET /config)
 	GetConfig(w http.ResponseWriter, r *http.Request)
 
+	// (GET /links)
+	GetLinks(w http.ResponseWriter, r *http.Request)
+
 	// (GET /status)
 	GetStatus(w http.ResponseWriter, r *http.Request)
 }
@@ -191,6 +246,20 @@ func (siw *ServerInterfaceWrapper) GetConfig(w http.ResponseWriter, r *http.Requ
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetConfig(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetLinks operation middleware
+func (siw *ServerInterfaceWrapper) GetLinks(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetLinks(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -336,6 +405,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/status", wrapper.GetStatus)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/config", wrapper.GetConfig)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/links", wrapper.GetLinks)
 
 	return m
 }
@@ -361,6 +431,47 @@ type GetConfig200ApplicationyamlResponse struct {
 func (response GetConfig200ApplicationyamlResponse) VisitGetConfigResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "application/yaml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetLinksRequestObject struct {
+}
+
+type GetLinksResponseObject interface {
+	VisitGetLinksResponse(w http.ResponseWriter) error
+}
+
+type GetLinks200ApplicationHalPlusJSONResponse GetLinks200ApplicationhalJsonBody
+
+func (response GetLinks200ApplicationHalPlusJSONResponse) VisitGetLinksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/hal+json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLinks200TextxJsonResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetLinks200TextxJsonResponse) VisitGetLinksResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/x-json")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
@@ -443,6 +554,9 @@ type StrictServerInterface interface {
 	// (GET /config)
 	GetConfig(ctx context.Context, request GetConfigRequestObject) (GetConfigResponseObject, error)
 
+	// (GET /links)
+	GetLinks(ctx context.Context, request GetLinksRequestObject) (GetLinksResponseObject, error)
+
 	// (GET /status)
 	GetStatus(ctx context.Context, request GetStatusRequestObject) (GetStatusResponseObject, error)
 }
@@ -503,6 +617,30 @@ func (sh *strictHandler) GetConfig(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetConfigResponseObject); ok {
 		if err := validResponse.VisitGetConfigResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLinks operation middleware
+func (sh *strictHandler) GetLinks(w http.ResponseWriter, r *http.Request) {
+	var request GetLinksRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLinks(ctx, request.(GetLinksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLinks")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetLinksResponseObject); ok {
+		if err := validResponse.VisitGetLinksResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -23,6 +23,7 @@ func specgateRoutes() []auth.Route {
 	return []auth.Route{
 		{Method: "GET", Pattern: "/status", OperationID: "getStatus", Auth: auth.Public},
 		{Method: "GET", Pattern: "/config", OperationID: "getConfig", Auth: auth.Public},
+		{Method: "GET", Pattern: "/links", OperationID: "getLinks", Auth: auth.Public},
 	}
 }
 
@@ -55,4 +56,5 @@ func RegisterRoutesWithOptions(mux *http.ServeMux, si ServerInterface, g auth.Gu
 	}
 	register(routes[0], "/status", wrapper.GetStatus)
 	register(routes[1], "/config", wrapper.GetConfig)
+	register(routes[2], "/links", wrapper.GetLinks)
 }
