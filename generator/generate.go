@@ -41,7 +41,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	// reported with the rest of compat's, once the table has no errors.
 	changes, pathWarns, err := preparePaths(doc)
 	if err != nil {
-		return &Result{Diagnostics: codegenDiag(doc, err.Error())}, fmt.Errorf("%s: %w", cfg.Spec, err)
+		return &Result{}, fmt.Errorf("%s: %w", cfg.Spec, err)
 	}
 	table, diags := build(doc, BuildOptions{Missing: cfg.Missing, BaseURL: cfg.BaseURL}, changes, true)
 	res := &Result{Table: table, Diagnostics: diags}
@@ -51,7 +51,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	files, more, err := render(doc, table, cfg, true, pathWarns)
+	files, more, err := renderStage(doc, table, cfg, true, pathWarns)
 	res.Diagnostics = SortDiagnostics(append(res.Diagnostics, more...))
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", cfg.Spec, err)

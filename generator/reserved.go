@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/specgate/specgate/generator/load"
+	"github.com/specgate/specgate/generator/render"
 )
 
 // reservedProbe is a document that takes every branch of routes.tmpl: routes
@@ -49,9 +50,9 @@ var routesNames = sync.OnceValues(func() ([]string, error) {
 	for i, r := range table.Routes {
 		stand[i] = r.GoName
 	}
-	src, err := renderRoutes(table, stand, "probe")
+	src, err := render.Routes(table, stand, "probe")
 	if err != nil {
 		return nil, err
 	}
-	return append(declaredNames(src), importNames(src)...), nil
+	return render.RoutesNames(src), nil
 })

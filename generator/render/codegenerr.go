@@ -1,4 +1,4 @@
-package generator
+package render
 
 import (
 	"regexp"
@@ -6,6 +6,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/specgate/specgate/generator/ir"
+	"github.com/specgate/specgate/generator/load"
 )
 
 var (
@@ -28,9 +31,9 @@ var (
 // names are tried in the order the message gives them, the innermost
 // (oapi-codegen wraps its errors outside in, so the last named is the most
 // precise) first.
-func locateCodegenError(doc *Document, msg string) (Position, bool) {
+func locateCodegenError(doc *load.Document, msg string) (ir.Position, bool) {
 	if doc == nil || doc.T == nil {
-		return Position{}, false
+		return ir.Position{}, false
 	}
 	var tokens []string
 	for _, m := range opToken.FindAllStringSubmatch(msg, -1) {
@@ -66,17 +69,17 @@ func locateCodegenError(doc *Document, msg string) (Position, bool) {
 			return doc.Position(*o.Key), true
 		}
 	}
-	return Position{}, false
+	return ir.Position{}, false
 }
 
-// codegenDiag is the error diagnostic for an oapi-codegen failure, when its
+// CodegenDiagnostics is the error diagnostic for an oapi-codegen failure, when its
 // message names a place in doc.
-func codegenDiag(doc *Document, what string) []Diagnostic {
+func CodegenDiagnostics(doc *load.Document, what string) []ir.Diagnostic {
 	p, ok := locateCodegenError(doc, what)
 	if !ok {
 		return nil
 	}
-	return []Diagnostic{{File: p.File, Line: p.Line, Col: p.Col, Severity: Error, Code: CodeCodegenFailed, Message: what}}
+	return []ir.Diagnostic{{File: p.File, Line: p.Line, Col: p.Col, Severity: ir.Error, Code: ir.CodeCodegenFailed, Message: what}}
 }
 
 func unescapePointer(s string) string {
@@ -138,6 +141,18 @@ func findOrigin(t *openapi3.T, tok string) *openapi3.Origin {
 				return schemaRefOrigin(c.Schemas[k])
 			}
 		}
+	}
+	return nil
+}
+
+// schemaRefOrigin is where a schema (reference) is written: the $ref's own
+// origin, else the schema's.
+func schemaRefOrigin(ref *openapi3.SchemaRef) *openapi3.Origin {
+	if ref.Origin != nil && ref.Origin.Key != nil {
+		return ref.Origin
+	}
+	if ref.Value != nil {
+		return ref.Value.Origin
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package generator
+package render
 
 import (
 	"slices"
@@ -43,21 +43,6 @@ const Single = 1
 	want := []string{"Pet", "Grouped", "Other", "Red", "Blue", "Routes", "specgateRoutes", "Single"}
 	if !slices.Equal(got, want) {
 		t.Errorf("declaredNames = %q, want %q", got, want)
-	}
-}
-
-// The probe takes the routes template's branches: its names include the
-// exported API of routes.gen.go, its unexported helper and the names its
-// imports take (an adapted route makes it import pathmatch).
-func TestRoutesNames(t *testing.T) {
-	names, err := routesNames()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"Routes", "RegisterRoutes", "RegisterRoutesWithOptions", "specgateRoutes", "http", "auth", "pathmatch"} {
-		if !slices.Contains(names, want) {
-			t.Errorf("routesNames() = %q, missing %s", names, want)
-		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package generator
+package render
 
 import (
 	"bytes"
@@ -49,6 +49,12 @@ func declaredNames(src []byte) []string {
 		}
 	}
 	return names
+}
+
+// RoutesNames lists the names routes.gen.go source src takes at package
+// level: what it declares and what its imports are called.
+func RoutesNames(src []byte) []string {
+	return append(declaredNames(src), importNames(src)...)
 }
 
 // importNames lists the names a Go file's imports take in its file scope

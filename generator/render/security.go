@@ -1,9 +1,11 @@
-package generator
+package render
 
 import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/specgate/specgate/generator/ir"
 )
 
 // schemeVar is one generated auth.Scheme variable of routes.gen.go.
@@ -23,7 +25,7 @@ type schemeUse struct {
 // its alternatives. Only routes whose requirement came from security get any;
 // the {} alternative is not emitted (auth.Optional says it), so a route whose
 // only alternative is {} is emitted like a short-form optional one.
-func securityData(t *Table) ([]schemeVar, [][][]schemeUse) {
+func securityData(t *ir.Table) ([]schemeVar, [][][]schemeUse) {
 	vars := make([]schemeVar, 0, len(t.Schemes))
 	byName := make(map[string]string, len(t.Schemes))
 	taken := map[string]bool{}
@@ -38,7 +40,7 @@ func securityData(t *Table) ([]schemeVar, [][][]schemeUse) {
 	}
 	per := make([][][]schemeUse, len(t.Routes))
 	for i, r := range t.Routes {
-		if !r.UsesSecurity() || r.Auth == Public {
+		if !r.UsesSecurity() || r.Auth == ir.Public {
 			continue
 		}
 		for _, alt := range r.Requirements {
