@@ -272,7 +272,7 @@ func quoteFormatNames(src string) string {
 type routeData struct {
 	Method, Pattern, Path, OperationID, Mode, Handler string
 	Roles                                             []string
-	Security                                          [][]schemeUse // securityrender.go
+	Security                                          [][]schemeUse // security.go
 }
 
 // Routes renders routes.gen.go for table in package pkg; handlers are the
@@ -282,7 +282,7 @@ func Routes(table *ir.Table, handlers []string, pkg string) ([]byte, error) {
 		Package, BaseURL string
 		Routes           []routeData
 		Schemes          []schemeVar
-		registrations    // how they are registered (routing.go)
+		registrations    // how they are registered (routes.go)
 	}{Package: pkg, BaseURL: table.BaseURL, Routes: make([]routeData, 0, len(table.Routes))}
 	schemes, security := securityData(table)
 	data.Schemes = schemes
