@@ -330,8 +330,10 @@ func (p *prep) dedupeMediaTags(content openapi3.Content, where string, which fun
 	}
 }
 
-// dedupeResponseMediaTags does dedupeMediaTags for every response: the
-// strict server names a response type after its media type.
+// dedupeResponseMediaTags does dedupeMediaTags for the JSON media types of
+// every response, whose body types are named after the media type (the
+// other ones were seen to get distinct names: snyk.io's
+// `application/json, charset=utf-8` beside `application/json; charset=utf-8`).
 func (p *prep) dedupeResponseMediaTags() {
 	seen := map[*openapi3.Response]bool{}
 	for _, op := range p.operations() {
@@ -342,7 +344,7 @@ func (p *prep) dedupeResponseMediaTags() {
 		for _, code := range sortedKeys(m) {
 			if r := m[code]; r != nil && r.Value != nil && !seen[r.Value] {
 				seen[r.Value] = true
-				p.dedupeMediaTags(r.Value.Content, op.method+" "+op.key+" response "+code, func(string) bool { return true })
+				p.dedupeMediaTags(r.Value.Content, op.method+" "+op.key+" response "+code, isJSON)
 			}
 		}
 	}

@@ -99,7 +99,10 @@ type Route struct {
 	OperationID string // as written, or the one generated when it is missing
 	// OperationIDGenerated is true when the document has no operationId here.
 	OperationIDGenerated bool
-	// GoName is the ServerInterface method name oapi-codegen derives from OperationID.
+	// GoName is the ServerInterface method name: the one oapi-codegen derives
+	// from OperationID, with a suffix (2, 3, ...) when another operation has
+	// it (the naming pass of Build); Render then hands oapi-codegen GoName as
+	// the id.
 	GoName    string
 	Auth      Mode
 	AuthFrom  Source
