@@ -212,7 +212,7 @@ func (g *schemaGraph) allOfCycles() {
 			}
 			switch colour[m.Value] {
 			case grey:
-				g.errorf(schemaRefOrigin(m), CodeSchemaCycle, "allOf member %s contains the schema it is a member of; allOf merges its members into one type, so the type would contain itself without end", describeSchemaRef(m))
+				g.errorf(load.SchemaRefOrigin(m), CodeSchemaCycle, "allOf member %s contains the schema it is a member of; allOf merges its members into one type, so the type would contain itself without end", describeSchemaRef(m))
 			case white:
 				visit(m.Value)
 			}
@@ -290,7 +290,7 @@ func (g *schemaGraph) aliasCycles() {
 						names = append(names, refName(r.Ref))
 					}
 				}
-				g.errorf(schemaRefOrigin(e), CodeSchemaCycle, "%s is an element of itself through arrays only (%s): oapi-codegen declares an array as a Go alias, and an alias cannot refer to itself, so no Go type would carry it; let an object hold the inner array (a property)", describeSchemaRef(e), strings.Join(names, " → "))
+				g.errorf(load.SchemaRefOrigin(e), CodeSchemaCycle, "%s is an element of itself through arrays only (%s): oapi-codegen declares an array as a Go alias, and an alias cannot refer to itself, so no Go type would carry it; let an object hold the inner array (a property)", describeSchemaRef(e), strings.Join(names, " → "))
 			case white:
 				path = append(path, e)
 				visit(e.Value)
@@ -334,7 +334,7 @@ func (g *schemaGraph) tooDeep() {
 			}
 			done[v] = true
 			if it.depth > maxInlineDepth {
-				g.errorf(schemaRefOrigin(it.ref), CodeSchemaTooDeep, "inline schema nested %d levels deep (more than %d): each level is a nested Go type; move a level to components/schemas and $ref it", it.depth, maxInlineDepth)
+				g.errorf(load.SchemaRefOrigin(it.ref), CodeSchemaTooDeep, "inline schema nested %d levels deep (more than %d): each level is a nested Go type; move a level to components/schemas and $ref it", it.depth, maxInlineDepth)
 				continue
 			}
 			var kids []*openapi3.SchemaRef
@@ -352,16 +352,6 @@ func (g *schemaGraph) tooDeep() {
 			}
 		}
 	}
-}
-
-func schemaRefOrigin(ref *openapi3.SchemaRef) *openapi3.Origin {
-	if ref.Origin != nil && ref.Origin.Key != nil {
-		return ref.Origin
-	}
-	if ref.Value != nil {
-		return ref.Value.Origin
-	}
-	return nil
 }
 
 func describeSchemaRef(ref *openapi3.SchemaRef) string {

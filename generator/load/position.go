@@ -81,3 +81,15 @@ func (d *Document) fileName(f string) string {
 	}
 	return f
 }
+
+// SchemaRefOrigin is where a schema (reference) is written: the $ref's own
+// origin, else the schema's.
+func SchemaRefOrigin(ref *openapi3.SchemaRef) *openapi3.Origin {
+	if ref.Origin != nil && ref.Origin.Key != nil {
+		return ref.Origin
+	}
+	if ref.Value != nil {
+		return ref.Value.Origin
+	}
+	return nil
+}

@@ -1,7 +1,9 @@
 package render
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -94,7 +96,7 @@ func findOrigin(t *openapi3.T, tok string) *openapi3.Origin {
 		switch sec {
 		case "schemas":
 			if s := c.Schemas[name]; s != nil {
-				return schemaRefOrigin(s)
+				return load.SchemaRefOrigin(s)
 			}
 		case "parameters":
 			if p := c.Parameters[name]; p != nil && p.Value != nil {
@@ -120,9 +122,9 @@ func findOrigin(t *openapi3.T, tok string) *openapi3.Origin {
 			return item.Origin
 		}
 		m := t.Paths.Map()
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			ops := m[k].Operations()
-			for _, method := range sortedKeys(ops) {
+			for _, method := range slices.Sorted(maps.Keys(ops)) {
 				op := ops[method]
 				// oapi-codegen rewrote operationIds to their Go names in place.
 				if op.OperationID != "" && (op.OperationID == tok || codegen.ToCamelCase(op.OperationID) == tok) {
@@ -133,26 +135,14 @@ func findOrigin(t *openapi3.T, tok string) *openapi3.Origin {
 	}
 	if c != nil {
 		if s := c.Schemas[tok]; s != nil {
-			return schemaRefOrigin(s)
+			return load.SchemaRefOrigin(s)
 		}
 		// A Go type name: the component oapi-codegen named so.
-		for _, k := range sortedKeys(c.Schemas) {
+		for _, k := range slices.Sorted(maps.Keys(c.Schemas)) {
 			if codegen.SchemaNameToTypeName(k) == tok {
-				return schemaRefOrigin(c.Schemas[k])
+				return load.SchemaRefOrigin(c.Schemas[k])
 			}
 		}
-	}
-	return nil
-}
-
-// schemaRefOrigin is where a schema (reference) is written: the $ref's own
-// origin, else the schema's.
-func schemaRefOrigin(ref *openapi3.SchemaRef) *openapi3.Origin {
-	if ref.Origin != nil && ref.Origin.Key != nil {
-		return ref.Origin
-	}
-	if ref.Value != nil {
-		return ref.Value.Origin
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -213,7 +214,7 @@ func nameCallbackSites(doc *load.Document, table *ir.Table, ops []operation) {
 		if r.SharedOperation || parent == nil {
 			continue
 		}
-		for _, cbName := range sortedKeys(parent.Callbacks) {
+		for _, cbName := range slices.Sorted(maps.Keys(parent.Callbacks)) {
 			cb := parent.Callbacks[cbName]
 			if cb == nil || cb.Value == nil {
 				continue
@@ -309,13 +310,4 @@ func Routes(table *ir.Table, handlers []string, pkg string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: routes.gen.go does not parse: %w", ErrRender, err)
 	}
 	return src, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
