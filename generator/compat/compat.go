@@ -51,6 +51,7 @@ const (
 	CodePath               = "compat-path"                 // a path or path parameter rewritten
 	CodeEscapedName        = "compat-escaped-name"         // a parameter or header name's backslashes doubled for Go literals
 	CodeText               = "compat-text"                 // NUL characters removed from texts copied into Go comments
+	CodeResponseRange      = "compat-response-range"       // a response range written in lower case (4xx) made upper case
 )
 
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,
@@ -90,6 +91,7 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 		p.fixPaths()
 	}
 	p.fixNullMedia()
+	p.fixResponseRanges()
 	p.normalize()
 	p.foldAllOfKeywords()
 	p.hoistForeignRefs()

@@ -349,3 +349,37 @@ func (p *prep) dedupeResponseMediaTags() {
 		}
 	}
 }
+
+// fixResponseRanges writes a response range in the upper case OpenAPI
+// prescribes (4xx → 4XX): oapi-codegen refuses the lower case outright,
+// which kin-openapi loads. Where both spellings are written, the upper one
+// is kept and the other dropped.
+func (p *prep) fixResponseRanges() {
+	seen := map[*openapi3.Responses]bool{}
+	for _, op := range p.operations() {
+		rs := op.op.Responses
+		if rs == nil || seen[rs] {
+			continue
+		}
+		seen[rs] = true
+		for _, code := range sortedKeys(rs.Map()) {
+			up := strings.ToUpper(code)
+			if len(code) != 3 || code == up || code[0] < '1' || code[0] > '5' || up[1:] != "XX" {
+				continue
+			}
+			r := rs.Value(code)
+			rs.Delete(code)
+			p.invalidate()
+			var origin *openapi3.Origin
+			if r != nil && r.Value != nil {
+				origin = r.Value.Origin
+			}
+			if rs.Value(up) != nil {
+				p.warn(origin, CodeResponseRange, "response %q of %s %s is also written %q; the upper case one is generated", code, op.method, op.key, up)
+				continue
+			}
+			rs.Set(up, r)
+			p.warn(origin, CodeResponseRange, "response range %q of %s %s is generated as %q (OpenAPI writes ranges in upper case; oapi-codegen refuses the lower)", code, op.method, op.key, up)
+		}
+	}
+}
