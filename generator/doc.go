@@ -12,7 +12,7 @@
 //	compat    (compat.Paths: *openapi3.T → compat.Changes)  path keys oapi-codegen
 //	          cannot generate rewritten before the table is built; it returns what
 //	          it moved (old key → new key, served path) and the operationIds it set
-//	table     (Build: *Document → *ir.Table, []ir.Diagnostic)  the annotations and
+//	table     (table.Build: *Document → *ir.Table, []ir.Diagnostic)  the annotations and
 //	          security into routes, requirements and positions, every problem at
 //	          once; package ir is the plain data every stage shares (one Position)
 //	routeplan (routeplan.Make: routes → Plan)  how RegisterRoutes registers each
@@ -21,13 +21,13 @@
 //	          oapi-codegen, templates/routes.tmpl; operations found at Route.Key
 //	Write     (dir, []File → paths)  atomic per file, removes stale specgate files
 //
-// Generate runs load, compat.Paths, Build (with routeplan) and Render in
-// memory; nothing touches the disk until the caller passes Result.Files to
+// Generate runs load, compat.Paths, table.Build (with routeplan) and Render
+// in memory; nothing touches the disk until the caller passes Result.Files to
 // Write. Build alone (lint, routes, probe) leaves the document untouched and
 // plans compat's moves with compat.PlanPaths, the function compat.Paths
 // applies, so both give the same table. The generator package re-exports
-// the IR and load types (Route, Table, Diagnostic, Document, ...), so callers
-// import only it.
+// the stages' types and entry points (Route, Table, Diagnostic, Document,
+// Load, Build, Render, ...), so callers import only it.
 //
 // Decisions, for users and for the tools built on this package:
 //

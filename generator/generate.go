@@ -43,7 +43,7 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return &Result{}, fmt.Errorf("%s: %w", cfg.Spec, err)
 	}
-	table, diags := build(doc, BuildOptions{Missing: cfg.Missing, BaseURL: cfg.BaseURL}, changes, true)
+	table, diags := Build(doc, BuildOptions{Missing: cfg.Missing, BaseURL: cfg.BaseURL, Compat: &changes})
 	res := &Result{Table: table, Diagnostics: diags}
 	if HasErrors(diags) {
 		return res, fmt.Errorf("%s: %w", cfg.Spec, ErrFindings)

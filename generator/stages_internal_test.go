@@ -52,7 +52,8 @@ func TestPlannedMovesAreCompatsMoves(t *testing.T) {
 		planned, planDiags := Build(planDoc, opts)
 		changes, _ := compat.Paths(doneDoc.T)
 		moved += len(changes.Paths)
-		done, doneDiags := build(doneDoc, opts, changes, true)
+		opts.Compat = &changes
+		done, doneDiags := Build(doneDoc, opts)
 		if !reflect.DeepEqual(planned, done) {
 			t.Errorf("%s: tables differ:\nplanned %+v\ndone    %+v", p, planned.Routes, done.Routes)
 		}

@@ -1,4 +1,4 @@
-package generator
+package table
 
 import (
 	"cmp"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/specgate/specgate/generator/ir"
 	"github.com/specgate/specgate/generator/load"
 )
 
@@ -32,12 +33,12 @@ func effectiveSecurity(t *openapi3.T, op *openapi3.Operation) (reqs openapi3.Sec
 // toRequirements converts kin-openapi's requirements: alternatives in order,
 // schemes sorted by name, scopes as written (never nil). A declared list is
 // never nil, even when empty.
-func toRequirements(reqs openapi3.SecurityRequirements) []Requirement {
-	out := make([]Requirement, 0, len(reqs))
+func toRequirements(reqs openapi3.SecurityRequirements) []ir.Requirement {
+	out := make([]ir.Requirement, 0, len(reqs))
 	for _, req := range reqs {
-		alt := make(Requirement, 0, len(req))
+		alt := make(ir.Requirement, 0, len(req))
 		for _, name := range sortedKeys(req) {
-			alt = append(alt, SchemeRequirement{Scheme: name, Scopes: append([]string{}, req[name]...)})
+			alt = append(alt, ir.SchemeRequirement{Scheme: name, Scopes: append([]string{}, req[name]...)})
 		}
 		out = append(out, alt)
 	}
@@ -47,24 +48,24 @@ func toRequirements(reqs openapi3.SecurityRequirements) []Requirement {
 // requirements fills r.Requirements and r.SecurityRequirements, checks what the
 // route enforces can be enforced, and refuses an annotation that would make
 // the table weaker than the document's security.
-func (b *builder) requirements(r *Route, path, method string, op *openapi3.Operation) {
+func (b *builder) requirements(r *ir.Route, path, method string, op *openapi3.Operation) {
 	reqs, atOp := effectiveSecurity(b.doc.T, op)
 	if reqs != nil {
 		r.SecurityRequirements = toRequirements(reqs)
 	}
 	name := b.describeOp(r.Method+" "+r.Path, op)
 	if !r.UsesSecurity() {
-		r.Requirements = ShortFormRequirements(r.Auth, r.Roles)
+		r.Requirements = ir.ShortFormRequirements(r.Auth, r.Roles)
 		b.checkAnnotationAgainstSecurity(r, name)
 		return
 	}
 	if len(r.Roles) > 0 {
-		b.diag(r.Pos, Error, CodeRolesOnSecurity, "%s takes its requirement from its OpenAPI security (no %s applies, auth.missing: from-security), but %s from %s applies too: roles belong to the short form; set %s, or ask for scopes in security", name, ExtAuthRequired, ExtAuthRoles, r.RolesFrom, ExtAuthRequired)
-		r.Roles, r.RolesFrom = nil, FromNone
+		b.diag(r.Pos, ir.Error, ir.CodeRolesOnSecurity, "%s takes its requirement from its OpenAPI security (no %s applies, auth.missing: from-security), but %s from %s applies too: roles belong to the short form; set %s, or ask for scopes in security", name, ExtAuthRequired, ExtAuthRoles, r.RolesFrom, ExtAuthRequired)
+		r.Roles, r.RolesFrom = nil, ir.FromNone
 	}
 	r.Requirements = slices.Clone(r.SecurityRequirements)
 	if r.Requirements == nil {
-		r.Requirements = []Requirement{}
+		r.Requirements = []ir.Requirement{}
 	}
 	var listOp *openapi3.Operation
 	where := "its root-level security"
@@ -74,7 +75,7 @@ func (b *builder) requirements(r *Route, path, method string, op *openapi3.Opera
 	at := b.securityList(listOp, path, strings.ToLower(method), r.Pos)
 	for i, req := range reqs {
 		if req == nil {
-			b.diag(b.securityPos(at, i, "", -1), Error, CodeSecurityInvalid, "requirement %d of %s is null: write {} to admit anonymous callers, or name its schemes", i+1, where)
+			b.diag(b.securityPos(at, i, "", -1), ir.Error, ir.CodeSecurityInvalid, "requirement %d of %s is null: write {} to admit anonymous callers, or name its schemes", i+1, where)
 			continue
 		}
 		for _, scheme := range sortedKeys(req) {
@@ -85,7 +86,7 @@ func (b *builder) requirements(r *Route, path, method string, op *openapi3.Opera
 			kind := b.doc.T.Components.SecuritySchemes[scheme].Value.Type
 			for j, scope := range req[scheme] {
 				if why := scopeProblem(scope, kind); why != "" {
-					b.diag(b.securityPos(at, i, scheme, j), Error, CodeScopeInvalid, "scope %q of scheme %s %s: no credential could be checked against it", scope, scheme, why)
+					b.diag(b.securityPos(at, i, scheme, j), ir.Error, ir.CodeScopeInvalid, "scope %q of scheme %s %s: no credential could be checked against it", scope, scheme, why)
 				}
 			}
 		}
@@ -110,10 +111,10 @@ func (b *builder) checkScheme(scheme string, at securityAt, i int, opName string
 			who = " of " + opName
 		}
 		if ref != nil && ref.Ref != "" { // the loader left a $ref cycle unresolved
-			b.diag(b.securityPos(at, i, scheme, -1), Error, CodeRefCycle, "the security requirement%s names scheme %q, whose $ref %q never reaches a security scheme object (a cycle of $refs)", who, scheme, ref.Ref)
+			b.diag(b.securityPos(at, i, scheme, -1), ir.Error, ir.CodeRefCycle, "the security requirement%s names scheme %q, whose $ref %q never reaches a security scheme object (a cycle of $refs)", who, scheme, ref.Ref)
 			return false
 		}
-		b.diag(b.securityPos(at, i, scheme, -1), Error, CodeSecurityUndeclared, "the security requirement%s names scheme %q, which components.securitySchemes does not declare", who, scheme)
+		b.diag(b.securityPos(at, i, scheme, -1), ir.Error, ir.CodeSecurityUndeclared, "the security requirement%s names scheme %q, which components.securitySchemes does not declare", who, scheme)
 		return false
 	}
 	if ok, done := b.sec.checked[scheme]; done {
@@ -121,7 +122,7 @@ func (b *builder) checkScheme(scheme string, at securityAt, i int, opName string
 	}
 	problems := schemeProblems(scheme, ref.Value)
 	for _, p := range problems {
-		b.diag(b.schemeFieldPos(scheme, ref.Value, p.field), Error, p.code, "security scheme %s %s (used by %s)", scheme, p.msg, opName)
+		b.diag(b.schemeFieldPos(scheme, ref.Value, p.field), ir.Error, p.code, "security scheme %s %s (used by %s)", scheme, p.msg, opName)
 	}
 	b.sec.checked[scheme] = len(problems) == 0
 	return len(problems) == 0
@@ -133,8 +134,8 @@ type schemeProblem struct{ field, code, msg string }
 // scheme other than bearer and basic, an apiKey without a usable in or name,
 // or the name reserved for the built-in session.
 func schemeProblems(name string, s *openapi3.SecurityScheme) []schemeProblem {
-	if name == SessionScheme {
-		return []schemeProblem{{"", CodeSecurityInvalid, "has the name specgate reserves for its built-in cookie session; rename it"}}
+	if name == ir.SessionScheme {
+		return []schemeProblem{{"", ir.CodeSecurityInvalid, "has the name specgate reserves for its built-in cookie session; rename it"}}
 	}
 	switch s.Type {
 	case "apiKey":
@@ -142,15 +143,15 @@ func schemeProblems(name string, s *openapi3.SecurityScheme) []schemeProblem {
 		switch s.In {
 		case "header", "query", "cookie":
 		case "":
-			ps = append(ps, schemeProblem{"", CodeSecurityInvalid, "is an apiKey without in: say where the key is (header, query or cookie)"})
+			ps = append(ps, schemeProblem{"", ir.CodeSecurityInvalid, "is an apiKey without in: say where the key is (header, query or cookie)"})
 		default:
-			ps = append(ps, schemeProblem{"in", CodeSecurityInvalid, fmt.Sprintf("is an apiKey in %q: only header, query and cookie are places a key can be", s.In)})
+			ps = append(ps, schemeProblem{"in", ir.CodeSecurityInvalid, fmt.Sprintf("is an apiKey in %q: only header, query and cookie are places a key can be", s.In)})
 		}
 		switch {
 		case s.Name == "":
-			ps = append(ps, schemeProblem{"", CodeSecurityInvalid, "is an apiKey without name: say which " + cmp.Or(s.In, "parameter") + " holds the key"})
+			ps = append(ps, schemeProblem{"", ir.CodeSecurityInvalid, "is an apiKey without name: say which " + cmp.Or(s.In, "parameter") + " holds the key"})
 		case (s.In == "header" || s.In == "cookie") && !isToken(s.Name):
-			ps = append(ps, schemeProblem{"name", CodeSecurityInvalid, fmt.Sprintf("is an apiKey in %s %q, which is not a valid %s name: no request could carry it", s.In, s.Name, s.In)})
+			ps = append(ps, schemeProblem{"name", ir.CodeSecurityInvalid, fmt.Sprintf("is an apiKey in %s %q, which is not a valid %s name: no request could carry it", s.In, s.Name, s.In)})
 		}
 		return ps
 	case "http":
@@ -158,15 +159,15 @@ func schemeProblems(name string, s *openapi3.SecurityScheme) []schemeProblem {
 		case "bearer", "basic":
 			return nil
 		case "":
-			return []schemeProblem{{"", CodeSecurityInvalid, "is an http scheme without scheme: say bearer or basic"}}
+			return []schemeProblem{{"", ir.CodeSecurityInvalid, "is an http scheme without scheme: say bearer or basic"}}
 		}
-		return []schemeProblem{{"scheme", CodeSecurityUnsupported, fmt.Sprintf("is http %q: specgate enforces http bearer and basic only", s.Scheme)}}
+		return []schemeProblem{{"scheme", ir.CodeSecurityUnsupported, fmt.Sprintf("is http %q: specgate enforces http bearer and basic only", s.Scheme)}}
 	case "oauth2", "openIdConnect":
 		return nil
 	case "":
-		return []schemeProblem{{"", CodeSecurityInvalid, "has no type"}}
+		return []schemeProblem{{"", ir.CodeSecurityInvalid, "has no type"}}
 	}
-	return []schemeProblem{{"type", CodeSecurityUnsupported, fmt.Sprintf("has type %q: specgate enforces apiKey, http (bearer, basic), oauth2 and openIdConnect only", s.Type)}}
+	return []schemeProblem{{"type", ir.CodeSecurityUnsupported, fmt.Sprintf("has type %q: specgate enforces apiKey, http (bearer, basic), oauth2 and openIdConnect only", s.Type)}}
 }
 
 // isToken reports whether s is an RFC 9110 token, what header and cookie
@@ -206,7 +207,7 @@ func scopeProblem(scope, schemeType string) string {
 }
 
 // schemeFieldPos is where field of scheme is declared, or its key.
-func (b *builder) schemeFieldPos(name string, s *openapi3.SecurityScheme, field string) Position {
+func (b *builder) schemeFieldPos(name string, s *openapi3.SecurityScheme, field string) ir.Position {
 	if s.Origin != nil {
 		if field != "" {
 			if loc, ok := s.Origin.Fields.Lookup(field); ok {
@@ -234,27 +235,27 @@ func (b *builder) schemeFieldPos(name string, s *openapi3.SecurityScheme, field 
 // optional x-auth-required over a security list without {}. The table would
 // be weaker than the document. Other disagreements are lint warnings
 // (SecurityMismatches).
-func (b *builder) checkAnnotationAgainstSecurity(r *Route, name string) {
-	if r.AuthFrom < FromRoot || r.SecurityRequirements == nil || r.Auth == Required {
+func (b *builder) checkAnnotationAgainstSecurity(r *ir.Route, name string) {
+	if r.AuthFrom < ir.FromRoot || r.SecurityRequirements == nil || r.Auth == ir.Required {
 		return
 	}
-	if RequirementsMode(r.SecurityRequirements) != Required {
+	if ir.RequirementsMode(r.SecurityRequirements) != ir.Required {
 		return
 	}
 	p := r.AuthPos
 	if p.File == "" {
 		p = r.Pos
 	}
-	b.diag(p, Error, CodeSecurityWeakened, "%s is %s by %s (%s level), but its OpenAPI security requires %s: the route-auth table would admit anonymous callers the document refuses. Make them agree (security: [] for a public operation, {} among the alternatives for an optional one), or remove the annotation", name, r.Auth, ExtAuthRequired, r.AuthFrom, RequirementsString(r.SecurityRequirements))
+	b.diag(p, ir.Error, ir.CodeSecurityWeakened, "%s is %s by %s (%s level), but its OpenAPI security requires %s: the route-auth table would admit anonymous callers the document refuses. Make them agree (security: [] for a public operation, {} among the alternatives for an optional one), or remove the annotation", name, r.Auth, ExtAuthRequired, r.AuthFrom, ir.RequirementsString(r.SecurityRequirements))
 }
 
 // usedSchemes lists the schemes the routes' Requirements name, sorted.
-func (b *builder) usedSchemes() []SecurityScheme {
-	var out []SecurityScheme
+func (b *builder) usedSchemes() []ir.SecurityScheme {
+	var out []ir.SecurityScheme
 	for _, name := range sortedKeys(b.sec.used) {
 		ref := b.doc.T.Components.SecuritySchemes[name]
 		s := ref.Value
-		ss := SecurityScheme{Name: name, Type: s.Type, Pos: b.schemeFieldPos(name, s, "")}
+		ss := ir.SecurityScheme{Name: name, Type: s.Type, Pos: b.schemeFieldPos(name, s, "")}
 		switch s.Type {
 		case "apiKey":
 			ss.In, ss.Param = s.In, s.Name

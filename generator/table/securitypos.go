@@ -1,9 +1,10 @@
-package generator
+package table
 
 import (
 	"github.com/getkin/kin-openapi/openapi3"
 	yamlv4 "go.yaml.in/yaml/v4"
 
+	"github.com/specgate/specgate/generator/ir"
 	"github.com/specgate/specgate/generator/load"
 )
 
@@ -19,11 +20,11 @@ type securityAt struct {
 	loc  *openapi3.Location
 	keys []string
 	// fallback is the position to use when the source has no such node.
-	fallback Position
+	fallback ir.Position
 }
 
 // securityList is where the security list of op is, or the root's when op is nil.
-func (b *builder) securityList(op *openapi3.Operation, path, method string, fallback Position) securityAt {
+func (b *builder) securityList(op *openapi3.Operation, path, method string, fallback ir.Position) securityAt {
 	o := b.doc.T.Origin
 	keys := []string{"security"}
 	if op != nil {
@@ -41,7 +42,7 @@ func (b *builder) securityList(op *openapi3.Operation, path, method string, fall
 
 // pos is where the security list's item i names scheme (scope < 0), or where
 // that scheme's scope-th scope is; the nearest enclosing node found otherwise.
-func (b *builder) securityPos(at securityAt, i int, scheme string, scope int) Position {
+func (b *builder) securityPos(at securityAt, i int, scheme string, scope int) ir.Position {
 	file, list := b.securityNode(at)
 	if list == nil {
 		return at.fallback

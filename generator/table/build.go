@@ -1,4 +1,4 @@
-package generator
+package table
 
 import (
 	"fmt"
@@ -23,12 +23,17 @@ const (
 	ExtAuthRoles    = "x-auth-roles"
 )
 
-// BuildOptions tunes Build.
-type BuildOptions struct {
+// Options tunes Build.
+type Options struct {
 	Missing MissingPolicy
 	// BaseURL is a path prefix for patterns, or "servers" for the path of the
 	// document's first server URL.
 	BaseURL string
+	// Compat, when not nil, is what compat.Paths did to the document before
+	// Build (as Generate runs it): Build finds each path at its new key. Nil:
+	// the document is as loaded, and Build plans compat's moves
+	// (compat.PlanPaths) without making them.
+	Compat *compat.Changes
 }
 
 var methodOrder = []string{
@@ -40,21 +45,25 @@ var methodOrder = []string{
 // reports every problem of the document at once, sorted; the table is usable
 // (every route fails closed) only when none of them is an Error. Paths are
 // read in doc.PathOrder (computed by Load); a Document made otherwise lists
-// its paths there.
+// its paths there. The table is planned (package routeplan): Units and each
+// route's Registered pattern.
 //
 // Build does not modify doc. Generate runs compat's path stage first
-// (compat.Paths) and builds from what it changed; Build alone builds from
-// what that stage will change (compat.PlanPaths): Route.Key is the key
+// (compat.Paths) and passes what it changed in opts.Compat; without it, Build
+// uses what that stage will change (compat.PlanPaths). Route.Key is the key
 // compat gives the route's path either way, and Route.Served the path it is
 // generated and served under.
-func Build(doc *Document, opts BuildOptions) (*Table, []Diagnostic) {
+func Build(doc *load.Document, opts Options) (*ir.Table, []ir.Diagnostic) {
+	if opts.Compat != nil {
+		return build(doc, opts, *opts.Compat, true)
+	}
 	return build(doc, opts, compat.Changes{Paths: compat.PlanPaths(doc.T.Paths)}, false)
 }
 
 // build is Build after compat's path stage: changes is what compat.Paths did
 // to doc when prepared, else what it will do (PlanPaths). Routes keep the
 // paths and operationIds as written either way.
-func build(doc *Document, opts BuildOptions, changes compat.Changes, prepared bool) (*Table, []Diagnostic) {
+func build(doc *load.Document, opts Options, changes compat.Changes, prepared bool) (*ir.Table, []ir.Diagnostic) {
 	b := &builder{doc: doc, policy: opts.Missing, seenOps: map[*openapi3.Operation]bool{}}
 	moves := make(map[string]compat.PathMove, len(changes.Paths))
 	for _, mv := range changes.Paths {
@@ -79,9 +88,9 @@ func build(doc *Document, opts BuildOptions, changes compat.Changes, prepared bo
 	}
 	b.diags = append(b.diags, doc.Diagnostics...)
 	t := doc.T
-	table := &Table{BaseURL: b.baseURL(opts.BaseURL)}
+	table := &ir.Table{BaseURL: b.baseURL(opts.BaseURL)}
 
-	root := b.readLevel(t.Extensions, t.Origin, FromRoot, b.fallbackPos())
+	root := b.readLevel(t.Extensions, t.Origin, ir.FromRoot, b.fallbackPos())
 	for _, path := range doc.PathOrder {
 		key, served := path, path
 		if mv, ok := moves[path]; ok {
@@ -94,7 +103,7 @@ func build(doc *Document, opts BuildOptions, changes compat.Changes, prepared bo
 		if item == nil {
 			continue
 		}
-		pathLevel := b.readLevel(item.Extensions, item.Origin, FromPath, b.pos(item.Origin, "paths", path))
+		pathLevel := b.readLevel(item.Extensions, item.Origin, ir.FromPath, b.pos(item.Origin, "paths", path))
 		// One conversion per path, not per operation: it runs a regexp.
 		pattern := table.BaseURL + codegen.SwaggerUriToStdHttpUri(path)
 		for _, method := range operationOrder(item) {
@@ -111,13 +120,13 @@ func build(doc *Document, opts BuildOptions, changes compat.Changes, prepared bo
 	table.CallbackIDs = b.nameOperations(table.Routes)
 	table.Schemes = b.usedSchemes()
 	b.diags = append(b.diags, planRoutes(table)...)
-	return table, SortDiagnostics(b.diags)
+	return table, ir.SortDiagnostics(b.diags)
 }
 
 type builder struct {
-	doc     *Document
+	doc     *load.Document
 	policy  MissingPolicy
-	diags   []Diagnostic
+	diags   []ir.Diagnostic
 	seenOps map[*openapi3.Operation]bool
 	// unwritten are operations whose operationId compat set (see build).
 	unwritten map[*openapi3.Operation]bool
@@ -128,27 +137,27 @@ type builder struct {
 
 // level is what one level (root, path item, operation) says.
 type level struct {
-	from      Source
+	from      ir.Source
 	hasAuth   bool
 	authOK    bool
-	auth      Mode
-	authPos   Position
+	auth      ir.Mode
+	authPos   ir.Position
 	hasRoles  bool
 	rolesOK   bool
 	roles     []string
-	rolesPos  Position
-	objectPos Position
+	rolesPos  ir.Position
+	objectPos ir.Position
 }
 
-func (b *builder) diag(p Position, sev Severity, code, format string, args ...any) {
-	b.diags = append(b.diags, Diagnostic{File: p.File, Line: p.Line, Col: p.Col, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+func (b *builder) diag(p ir.Position, sev ir.Severity, code, format string, args ...any) {
+	b.diags = append(b.diags, ir.Diagnostic{File: p.File, Line: p.Line, Col: p.Col, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
 // readLevel validates the annotations of one object. Each object is read once, so
 // a bad value at the root is reported once, not once per operation.
-func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from Source, objPos Position, keys ...string) level {
+func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from ir.Source, objPos ir.Position, keys ...string) level {
 	l := level{from: from, objectPos: objPos}
-	fieldPos := func(name string) Position {
+	fieldPos := func(name string) ir.Position {
 		if o != nil {
 			if loc, ok := o.Fields.Lookup(name); ok {
 				return b.doc.Position(loc)
@@ -161,7 +170,7 @@ func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from Source,
 	}
 	for _, name := range sortedKeys(ext) {
 		if strings.HasPrefix(name, "x-auth-") && name != ExtAuthRequired && name != ExtAuthRoles {
-			b.diag(fieldPos(name), Warning, "auth-unknown", "unknown extension %s: specgate reads only %s and %s (a typo here would silently change access)", name, ExtAuthRequired, ExtAuthRoles)
+			b.diag(fieldPos(name), ir.Warning, "auth-unknown", "unknown extension %s: specgate reads only %s and %s (a typo here would silently change access)", name, ExtAuthRequired, ExtAuthRoles)
 		}
 	}
 	if v, ok := ext[ExtAuthRequired]; ok {
@@ -169,13 +178,13 @@ func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from Source,
 		l.authPos = fieldPos(ExtAuthRequired)
 		switch v {
 		case true:
-			l.auth, l.authOK = Required, true
+			l.auth, l.authOK = ir.Required, true
 		case false:
-			l.auth, l.authOK = Public, true
+			l.auth, l.authOK = ir.Public, true
 		case "optional":
-			l.auth, l.authOK = Optional, true
+			l.auth, l.authOK = ir.Optional, true
 		default:
-			b.diag(l.authPos, Error, CodeAuthInvalid, "%s must be true, false or \"optional\", got %s", ExtAuthRequired, describeValue(v))
+			b.diag(l.authPos, ir.Error, ir.CodeAuthInvalid, "%s must be true, false or \"optional\", got %s", ExtAuthRequired, describeValue(v))
 		}
 	}
 	if v, ok := ext[ExtAuthRoles]; ok {
@@ -186,10 +195,10 @@ func (b *builder) readLevel(ext map[string]any, o *openapi3.Origin, from Source,
 	return l
 }
 
-func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, bool) {
+func (b *builder) readRoles(v any, at ir.Position, o *openapi3.Origin) ([]string, bool) {
 	list, ok := v.([]any)
 	if !ok {
-		b.diag(at, Error, CodeRolesInvalid, "%s must be a list of role names, got %s", ExtAuthRoles, describeValue(v))
+		b.diag(at, ir.Error, ir.CodeRolesInvalid, "%s must be a list of role names, got %s", ExtAuthRoles, describeValue(v))
 		return nil, false
 	}
 	var items []openapi3.Location
@@ -209,16 +218,16 @@ func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, b
 		s, isString := item.(string)
 		switch {
 		case !isString:
-			b.diag(p, Error, CodeRolesInvalid, "%s[%d] must be a string, got %s", ExtAuthRoles, i, describeValue(item))
+			b.diag(p, ir.Error, ir.CodeRolesInvalid, "%s[%d] must be a string, got %s", ExtAuthRoles, i, describeValue(item))
 			ok = false
 		case strings.TrimSpace(s) == "":
-			b.diag(p, Error, CodeRolesInvalid, "%s[%d] is empty: a role name cannot be blank", ExtAuthRoles, i)
+			b.diag(p, ir.Error, ir.CodeRolesInvalid, "%s[%d] is empty: a role name cannot be blank", ExtAuthRoles, i)
 			ok = false
 		case strings.TrimSpace(s) != s:
-			b.diag(p, Error, CodeRolesInvalid, "%s[%d] %q has leading or trailing spaces", ExtAuthRoles, i, s)
+			b.diag(p, ir.Error, ir.CodeRolesInvalid, "%s[%d] %q has leading or trailing spaces", ExtAuthRoles, i, s)
 			ok = false
 		case slices.Contains(roles, s):
-			b.diag(p, Warning, CodeRolesInvalid, "%s[%d] %q is listed twice", ExtAuthRoles, i, s)
+			b.diag(p, ir.Warning, ir.CodeRolesInvalid, "%s[%d] %q is listed twice", ExtAuthRoles, i, s)
 		default:
 			roles = append(roles, s)
 		}
@@ -229,13 +238,13 @@ func (b *builder) readRoles(v any, at Position, o *openapi3.Origin) ([]string, b
 	return roles, true
 }
 
-func (b *builder) route(pattern, path, method string, op *openapi3.Operation, root, pathLevel level) Route {
+func (b *builder) route(pattern, path, method string, op *openapi3.Operation, root, pathLevel level) ir.Route {
 	opPos := b.pos(op.Origin, "paths", path, strings.ToLower(method))
 	if op.Origin == nil || op.Origin.Key == nil {
 		opPos = b.pos(nil, "paths", path, strings.ToLower(method))
 	}
-	opLevel := b.readLevel(op.Extensions, op.Origin, FromOperation, opPos, "paths", path, strings.ToLower(method))
-	r := Route{
+	opLevel := b.readLevel(op.Extensions, op.Origin, ir.FromOperation, opPos, "paths", path, strings.ToLower(method))
+	r := ir.Route{
 		Method:      method,
 		Path:        path,
 		Pattern:     pattern,
@@ -270,16 +279,16 @@ func (b *builder) route(pattern, path, method string, op *openapi3.Operation, ro
 	case authLevel.hasAuth:
 		r.Auth, r.AuthFrom, r.AuthPos = authLevel.auth, authLevel.from, authLevel.authPos
 		if !authLevel.authOK {
-			r.Auth = Required
+			r.Auth = ir.Required
 		}
 	case b.policy == MissingRequired:
-		r.Auth, r.AuthFrom = Required, FromPolicy
-		b.diag(opPos, Warning, CodeAuthMissing, "%s has no %s at operation, path or root level; treated as required (auth.missing: required)", b.describeOp(name, op), ExtAuthRequired)
+		r.Auth, r.AuthFrom = ir.Required, ir.FromPolicy
+		b.diag(opPos, ir.Warning, ir.CodeAuthMissing, "%s has no %s at operation, path or root level; treated as required (auth.missing: required)", b.describeOp(name, op), ExtAuthRequired)
 	case b.policy == MissingFromSecurity:
-		r.Auth, r.AuthFrom = r.Security, FromSecurity
+		r.Auth, r.AuthFrom = r.Security, ir.FromSecurity
 	default:
-		r.Auth, r.AuthFrom = Required, FromPolicy
-		b.diag(opPos, Error, CodeAuthMissing, "%s has no %s at operation, path or root level (set it, or choose an auth.missing policy)", b.describeOp(name, op), ExtAuthRequired)
+		r.Auth, r.AuthFrom = ir.Required, ir.FromPolicy
+		b.diag(opPos, ir.Error, ir.CodeAuthMissing, "%s has no %s at operation, path or root level (set it, or choose an auth.missing policy)", b.describeOp(name, op), ExtAuthRequired)
 	}
 
 	// x-auth-roles: nearest level wins, independently. Roles from a level nearer
@@ -289,13 +298,13 @@ func (b *builder) route(pattern, path, method string, op *openapi3.Operation, ro
 		if !l.hasRoles {
 			continue
 		}
-		if r.Auth != Required && len(l.roles) > 0 {
+		if r.Auth != ir.Required && len(l.roles) > 0 {
 			if l.from >= r.AuthFrom {
-				code := CodeRolesOnPublic
-				if r.Auth == Optional {
-					code = CodeRolesOnOptional
+				code := ir.CodeRolesOnPublic
+				if r.Auth == ir.Optional {
+					code = ir.CodeRolesOnOptional
 				}
-				b.diag(l.rolesPos, Error, code, "%s is %s (from %s) but has %s from %s: %s routes cannot enforce roles", name, r.Auth, r.AuthFrom, ExtAuthRoles, l.from, r.Auth)
+				b.diag(l.rolesPos, ir.Error, code, "%s is %s (from %s) but has %s from %s: %s routes cannot enforce roles", name, r.Auth, r.AuthFrom, ExtAuthRoles, l.from, r.Auth)
 			}
 			break
 		}
@@ -323,21 +332,21 @@ func (b *builder) writtenID(op *openapi3.Operation) string {
 
 // securityMode derives a mode from the operation's effective security: none →
 // public, an empty requirement {} among them → optional, else required.
-func securityMode(t *openapi3.T, op *openapi3.Operation) (Mode, bool) {
+func securityMode(t *openapi3.T, op *openapi3.Operation) (ir.Mode, bool) {
 	reqs := t.Security
 	declared := t.Security != nil
 	if op.Security != nil {
 		reqs, declared = *op.Security, true
 	}
 	if len(reqs) == 0 {
-		return Public, declared
+		return ir.Public, declared
 	}
 	for _, req := range reqs {
 		if len(req) == 0 {
-			return Optional, declared
+			return ir.Optional, declared
 		}
 	}
-	return Required, declared
+	return ir.Required, declared
 }
 
 // nameOperations gives every operation a Go method name no other operation
@@ -349,7 +358,7 @@ func securityMode(t *openapi3.T, op *openapi3.Operation) (Mode, bool) {
 // written `getUsers` after `get_users`, a generated `GetAId` for both
 // `/a/{id}` and `/a/id`) gets the first free suffix 2, 3, ... and Render
 // hands that name to oapi-codegen as the operationId.
-func (b *builder) nameOperations(routes []Route) map[ir.CallbackSite]string {
+func (b *builder) nameOperations(routes []ir.Route) map[ir.CallbackSite]string {
 	ids := map[string]int{}   // written operationId → its route
 	taken := map[string]int{} // Go method name → its route
 	var clashed []int         // routes whose name was taken, written ones first
@@ -363,7 +372,7 @@ func (b *builder) nameOperations(routes []Route) map[ir.CallbackSite]string {
 		default:
 			if j, dup := ids[r.OperationID]; dup {
 				first := routes[j]
-				b.diag(r.Pos, Error, CodeOperationIDDuplicate, "operationId %q of %s %s is already used by %s %s at %s", r.OperationID, r.Method, r.Path, first.Method, first.Path, relPos(first.Pos, r.Pos))
+				b.diag(r.Pos, ir.Error, ir.CodeOperationIDDuplicate, "operationId %q of %s %s is already used by %s %s at %s", r.OperationID, r.Method, r.Path, first.Method, first.Path, relPos(first.Pos, r.Pos))
 				continue
 			}
 			ids[r.OperationID] = i
@@ -381,7 +390,7 @@ func (b *builder) nameOperations(routes []Route) map[ir.CallbackSite]string {
 		}
 		taken[routes[i].GoName] = i
 		r := routes[i]
-		b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q, as oapi-codegen does", r.Method, r.Path, r.OperationID)
+		b.diag(r.Pos, ir.Warning, ir.CodeOperationIDMissing, "%s %s has no operationId; using %q, as oapi-codegen does", r.Method, r.Path, r.OperationID)
 	}
 	for _, i := range clashed {
 		r := &routes[i]
@@ -397,9 +406,9 @@ func (b *builder) nameOperations(routes []Route) map[ir.CallbackSite]string {
 		r.GoName, r.CodegenID = name, name
 		if r.OperationIDGenerated {
 			r.OperationID = name
-			b.diag(r.Pos, Warning, CodeOperationIDMissing, "%s %s has no operationId; using %q: oapi-codegen's %q is the Go method of %s %s at %s", r.Method, r.Path, name, base, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
+			b.diag(r.Pos, ir.Warning, ir.CodeOperationIDMissing, "%s %s has no operationId; using %q: oapi-codegen's %q is the Go method of %s %s at %s", r.Method, r.Path, name, base, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
 		} else {
-			b.diag(r.Pos, Warning, CodeOperationIDRenamed, "operationId %q of %s %s becomes the Go method %s: its Go name %s is that of %q (%s %s at %s)", r.OperationID, r.Method, r.Path, name, base, owner.OperationID, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
+			b.diag(r.Pos, ir.Warning, ir.CodeOperationIDRenamed, "operationId %q of %s %s becomes the Go method %s: its Go name %s is that of %q (%s %s at %s)", r.OperationID, r.Method, r.Path, name, base, owner.OperationID, owner.Method, owner.Path, relPos(owner.Pos, r.Pos))
 		}
 	}
 	return b.nameCallbacks(routes, taken)
@@ -411,12 +420,12 @@ func (b *builder) nameOperations(routes []Route) map[ir.CallbackSite]string {
 // the package's one namespace. After the routes, webhooks by name, then
 // callbacks in route order, each site keeps its name where it is free and
 // gets the first free suffix otherwise.
-func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[ir.CallbackSite]string {
+func (b *builder) nameCallbacks(routes []ir.Route, taken map[string]int) map[ir.CallbackSite]string {
 	var ids map[ir.CallbackSite]string
 	used := map[string]bool{}
 	// site names one callback or webhook operation whose default Go name is
 	// id's (where is for the warning).
-	site := func(key ir.CallbackSite, id string, op *openapi3.Operation, at Position, where string) {
+	site := func(key ir.CallbackSite, id string, op *openapi3.Operation, at ir.Position, where string) {
 		base := goName(id, false)
 		_, isRoute := taken[base]
 		if !isRoute && !used[base] {
@@ -438,7 +447,7 @@ func (b *builder) nameCallbacks(routes []Route, taken map[string]int) map[ir.Cal
 		if op.Origin != nil && op.Origin.Key != nil {
 			at = b.doc.Position(*op.Origin.Key)
 		}
-		b.diag(at, Warning, CodeOperationIDRenamed, "%s: its Go name %s is another operation's; its types are generated as %s", where, base, name)
+		b.diag(at, ir.Warning, ir.CodeOperationIDRenamed, "%s: its Go name %s is another operation's; its types are generated as %s", where, base, name)
 	}
 	// Webhooks (3.1): oapi-codegen names them after their operationId, else
 	// the webhook; compat names the methods of a webhook with several
@@ -552,7 +561,7 @@ func (b *builder) baseURL(opt string) string {
 	}
 	servers := b.doc.T.Servers
 	if len(servers) == 0 || servers[0] == nil {
-		b.diag(b.fallbackPos(), Warning, "base-url-servers", "base-url: servers, but the document has no servers; using no base URL")
+		b.diag(b.fallbackPos(), ir.Warning, "base-url-servers", "base-url: servers, but the document has no servers; using no base URL")
 		return ""
 	}
 	s := servers[0]
@@ -564,7 +573,7 @@ func (b *builder) baseURL(opt string) string {
 	})
 	u, err := url.Parse(raw)
 	if err != nil || strings.ContainsAny(u.Path, "{}") {
-		b.diag(b.fallbackPos(), Error, "base-url-servers", "base-url: servers, but the first server URL %q has no usable path", s.URL)
+		b.diag(b.fallbackPos(), ir.Error, "base-url-servers", "base-url: servers, but the first server URL %q has no usable path", s.URL)
 		return ""
 	}
 	return strings.TrimSuffix(u.Path, "/")
@@ -572,16 +581,16 @@ func (b *builder) baseURL(opt string) string {
 
 var serverVar = regexp.MustCompile(`\{[^{}]+\}`)
 
-func (b *builder) fallbackPos() Position {
+func (b *builder) fallbackPos() ir.Position {
 	if o := b.doc.T.Origin; o != nil && o.Key != nil {
 		return b.doc.Position(*o.Key)
 	}
-	return Position{File: b.doc.File, Line: 1, Col: 1}
+	return ir.Position{File: b.doc.File, Line: 1, Col: 1}
 }
 
 // pos is the position of an object from its origin, or, when the document carries
 // no origins (a converted Swagger 2.0 document), from the source at the key path.
-func (b *builder) pos(o *openapi3.Origin, keys ...string) Position {
+func (b *builder) pos(o *openapi3.Origin, keys ...string) ir.Position {
 	if o != nil && o.Key != nil {
 		return b.doc.Position(*o.Key)
 	}
@@ -589,14 +598,14 @@ func (b *builder) pos(o *openapi3.Origin, keys ...string) Position {
 		b.nodes = load.NewIndex(b.doc.Source)
 	}
 	if line, col, ok := b.nodes.Find(keys...); ok {
-		return Position{File: b.doc.File, Line: line, Col: col}
+		return ir.Position{File: b.doc.File, Line: line, Col: col}
 	}
-	return Position{File: b.doc.File}
+	return ir.Position{File: b.doc.File}
 }
 
 // relPos formats p for a message about a finding at from: line:col in the same
 // file, file:line:col otherwise.
-func relPos(p, from Position) string {
+func relPos(p, from ir.Position) string {
 	if p.File == from.File {
 		return fmt.Sprintf("%d:%d", p.Line, p.Col)
 	}
