@@ -66,6 +66,109 @@ func TestCompileAndServeReservedImports(t *testing.T) {
 	}
 }
 
+// TestCompileAndServeOperationIDCollision generates the operation-id-collision
+// case (operationIds and generated ids whose Go names collide) into a fresh
+// module, vets it (the strict server too) and runs its serve_test.go.txt: every
+// operation reaches the handler under the name specgate gave it, written names
+// kept, taken ones suffixed.
+func TestCompileAndServeOperationIDCollision(t *testing.T) {
+	out := compileAndServeCase(t, "operation-id-collision")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCompileAndServeBackslashNames generates the backslash-names case
+// (parameter, header, cookie, scheme and scope names with backslashes and
+// percent signs, which oapi-codegen copies into Go literals) into a fresh
+// module, vets it and serves it: each value is bound under its name as
+// written and the response headers are set under theirs.
+func TestCompileAndServeBackslashNames(t *testing.T) {
+	out := compileAndServeCase(t, "backslash-names")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCompileXMLResponseEnum generates the xml-response-enum case (enums and
+// unions inside XML and YAML bodies, which oapi-codegen does not decode) into
+// a fresh module and vets and tests it: every type the output names is
+// declared.
+func TestCompileXMLResponseEnum(t *testing.T) {
+	out := compileAndServeCase(t, "xml-response-enum")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestCompileCallbackNames generates the callback-names case (callback
+// operations named like a route, a callback object shared by two operations,
+// callbacks without operationId named alike) into a fresh module and vets and
+// tests it: no type is declared twice.
+func TestCompileCallbackNames(t *testing.T) {
+	out := compileAndServeCase(t, "callback-names")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestCompileUnionArrayEnum generates the union-array-enum case (oneOf/anyOf
+// members that are arrays of an inline enum, which oapi-codegen names like
+// the member) into a fresh module and vets and tests it.
+func TestCompileUnionArrayEnum(t *testing.T) {
+	out := compileAndServeCase(t, "union-array-enum")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestCompileMultipartTypes generates the multipart-types case (one request
+// body listing several multipart/* types, which oapi-codegen would all
+// declare as <Op>MultipartBody) into a fresh module and vets and tests it.
+func TestCompileMultipartTypes(t *testing.T) {
+	out := compileAndServeCase(t, "multipart-types")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestCompileFieldNames generates the field-names case (properties and
+// response headers whose Go field names collide) into a fresh module, vets it
+// and decodes a body with every property: each renamed field keeps its JSON
+// name.
+func TestCompileFieldNames(t *testing.T) {
+	out := compileAndServeCase(t, "field-names")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
+// TestCompileAndServePathParamNames generates the path-param-names case (path
+// parameters named w, r, err, fmt, type) into a fresh module, vets it and
+// serves it: each value reaches the handler.
+func TestCompileAndServePathParamNames(t *testing.T) {
+	out := compileAndServeCase(t, "path-param-names")
+	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCompileMediaTypeNames generates the media-type-names case (media types
+// differing only in spacing and case, which oapi-codegen names alike) into a
+// fresh module and vets it.
+func TestCompileMediaTypeNames(t *testing.T) {
+	out := compileAndServeCase(t, "media-type-names")
+	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
+		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
+	}
+}
+
 // TestCompileAndServeSecurity generates the security case (every shape of
 // OpenAPI security requirement, from-security) into a fresh module, vets it and
 // runs its serve_test.go.txt: the generated table, auth.Scheme values and

@@ -12,30 +12,21 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/specgate/specgate/generator/load"
+	"github.com/specgate/specgate/generator/table"
 )
 
-// MissingPolicy says what Build does with an operation that carries no
-// x-auth-required at any level.
-type MissingPolicy string
+// MissingPolicy is table.MissingPolicy: what Build does with an operation
+// that carries no x-auth-required at any level.
+type MissingPolicy = table.MissingPolicy
 
+// The auth.missing policies (see package table).
 const (
-	// MissingError reports every such operation as an error (the default).
-	MissingError MissingPolicy = "error"
-	// MissingRequired treats such operations as required (fail closed) and warns.
-	MissingRequired MissingPolicy = "required"
-	// MissingFromSecurity derives the mode from the operation's effective OpenAPI
-	// security: none → public, containing {} → optional, else required.
-	MissingFromSecurity MissingPolicy = "from-security"
+	MissingError        = table.MissingError
+	MissingRequired     = table.MissingRequired
+	MissingFromSecurity = table.MissingFromSecurity
 )
-
-// Valid reports whether p is one of the known policies or empty (meaning MissingError).
-func (p MissingPolicy) Valid() bool {
-	switch p {
-	case "", MissingError, MissingRequired, MissingFromSecurity:
-		return true
-	}
-	return false
-}
 
 // ConfigFile is the name specgate looks for in the current folder.
 const ConfigFile = "specgate.yaml"
@@ -108,7 +99,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil && err != io.EOF {
-		line, col, msg := yamlSyntaxError(data, err)
+		line, col, msg := load.SyntaxError(data, err)
 		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	if len(root.Content) == 0 {
@@ -120,7 +111,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 	case err == nil:
 		return Config{}, &ConfigError{File: file, Line: next.Line, Col: next.Column, Msg: "a config is one YAML document; found another"}
 	case err != io.EOF:
-		line, col, msg := yamlSyntaxError(data, err)
+		line, col, msg := load.SyntaxError(data, err)
 		return Config{}, &ConfigError{File: file, Line: line, Col: col, Msg: msg}
 	}
 	var cfg Config

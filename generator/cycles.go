@@ -2,26 +2,13 @@ package generator
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-)
 
-// Codes of the schema-graph checks run before compat and oapi-codegen.
-const (
-	// CodeRefCycle is a $ref that never reaches a schema: A → A, or A → B → A.
-	// kin-openapi leaves such a reference without a value, on which
-	// oapi-codegen dereferences nil.
-	CodeRefCycle = "ref-cycle"
-	// CodeSchemaCycle is a schema that is its own allOf member, directly or
-	// through others: allOf merges members into one Go struct, so the merge
-	// (specgate's and oapi-codegen's) would never end.
-	CodeSchemaCycle = "schema-cycle"
-	// CodeSchemaTooDeep is an inline schema nested deeper than
-	// maxInlineDepth: each level is one more nested Go type literal, and
-	// gofmt (go/parser) refuses source nested about a thousand deep.
-	CodeSchemaTooDeep = "schema-too-deep"
+	"github.com/specgate/specgate/generator/load"
 )
 
 // maxInlineDepth bounds inline schema nesting (a $ref starts again at 0);
@@ -47,13 +34,14 @@ func checkSchemaGraph(doc *Document) []Diagnostic {
 	g.walkDoc(doc.T)
 	g.refCycles()
 	g.allOfCycles()
+	g.aliasCycles()
 	g.tooDeep()
 	return g.diags
 }
 
 func (g *schemaGraph) pos(o *openapi3.Origin) Position {
 	if o != nil && o.Key != nil {
-		return g.doc.position(*o.Key)
+		return g.doc.Position(*o.Key)
 	}
 	return Position{File: g.doc.File, Line: 1, Col: 1}
 }
@@ -90,13 +78,52 @@ func (g *schemaGraph) refCycles() {
 // returns the names met, ending with the repeated one, or nil when the chain
 // leaves components/schemas.
 func (g *schemaGraph) aliasChain(ref string) []string {
-	if g.doc.T.Components == nil {
-		return nil
+	return g.chainIn("schemas", ref)
+}
+
+// componentRef returns the $ref written at components/<section>/<name>, and
+// whether there is such a component.
+func (g *schemaGraph) componentRef(section, name string) (string, bool) {
+	c := g.doc.T.Components
+	if c == nil {
+		return "", false
 	}
+	switch section {
+	case "schemas":
+		if r := c.Schemas[name]; r != nil {
+			return r.Ref, true
+		}
+	case "parameters":
+		if r := c.Parameters[name]; r != nil {
+			return r.Ref, true
+		}
+	case "headers":
+		if r := c.Headers[name]; r != nil {
+			return r.Ref, true
+		}
+	case "requestBodies":
+		if r := c.RequestBodies[name]; r != nil {
+			return r.Ref, true
+		}
+	case "responses":
+		if r := c.Responses[name]; r != nil {
+			return r.Ref, true
+		}
+	case "callbacks":
+		if r := c.Callbacks[name]; r != nil {
+			return r.Ref, true
+		}
+	}
+	return "", false
+}
+
+// chainIn is aliasChain for any components section.
+func (g *schemaGraph) chainIn(section, ref string) []string {
+	prefix := "#/components/" + section + "/"
 	seen := map[string]bool{}
 	var chain []string
 	for {
-		name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+		name, ok := strings.CutPrefix(ref, prefix)
 		if !ok || strings.Contains(name, "/") {
 			return nil
 		}
@@ -105,13 +132,66 @@ func (g *schemaGraph) aliasChain(ref string) []string {
 			return chain
 		}
 		seen[name] = true
-		next := g.doc.T.Components.Schemas[name]
-		if next == nil {
+		next, ok := g.componentRef(section, name)
+		if !ok {
 			return nil
+		}
+		ref = next
+	}
+}
+
+// pathAlias reports a path item that aliases another path ($ref:
+// '#/paths/...') in a chain that comes back to itself: kin-openapi leaves it
+// empty, so its operations would vanish without a word.
+func (g *schemaGraph) pathAlias(key string, item *openapi3.PathItem) {
+	if item == nil || item.Ref == "" || len(item.Operations()) > 0 {
+		return
+	}
+	chain := []string{key}
+	seen := map[string]bool{key: true}
+	for ref := item.Ref; ; {
+		p, ok := strings.CutPrefix(ref, "#/paths/")
+		if !ok {
+			return
+		}
+		p = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
+		chain = append(chain, p)
+		if seen[p] {
+			break
+		}
+		seen[p] = true
+		next := g.doc.T.Paths.Value(p)
+		if next == nil {
+			return
 		}
 		ref = next.Ref
 	}
+	// The item's origin may be its target's: place the finding at the key.
+	at := Position{File: g.doc.File, Line: 1, Col: 1}
+	if line, col, ok := load.NewIndex(g.doc.Source).Find("paths", key); ok {
+		at.Line, at.Col = line, col
+	}
+	g.diags = append(g.diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeRefCycle, Message: fmt.Sprintf("path %q: $ref %q never reaches a path item: %s", key, item.Ref, strings.Join(chain, " → "))})
 }
+
+// unresolved records a parameter, header, request body, response or
+// callback $ref that kin-openapi left without a value: the loader fails on a
+// $ref it cannot find, so this is a chain of component aliases that comes
+// back to itself (oapi-codegen dereferences the missing value and panics).
+// Each is reported once, at the $ref.
+func (g *schemaGraph) unresolved(section, ref string, origin *openapi3.Origin) {
+	if ref == "" || g.seenAny[section+" "+ref] {
+		return
+	}
+	g.seenAny[section+" "+ref] = true
+	if chain := g.chainIn(section, ref); len(chain) > 0 {
+		g.errorf(origin, CodeRefCycle, "$ref %q never reaches a %s object: %s", ref, sectionNoun[section], strings.Join(chain, " → "))
+		return
+	}
+	g.errorf(origin, CodeRefCycle, "$ref %q has no %s object (kin-openapi could not resolve it)", ref, sectionNoun[section])
+}
+
+var sectionNoun = map[string]string{"parameters": "parameter", "headers": "header", "requestBodies": "request body", "responses": "response", "callbacks": "callback"}
 
 // allOfCycles finds schemas that are their own allOf member: a depth-first
 // walk over allOf edges with the usual three colours; a grey target closes a
@@ -132,7 +212,7 @@ func (g *schemaGraph) allOfCycles() {
 			}
 			switch colour[m.Value] {
 			case grey:
-				g.errorf(schemaRefOrigin(m), CodeSchemaCycle, "allOf member %s contains the schema it is a member of; allOf merges its members into one type, so the type would contain itself without end", describeSchemaRef(m))
+				g.errorf(load.SchemaRefOrigin(m), CodeSchemaCycle, "allOf member %s contains the schema it is a member of; allOf merges its members into one type, so the type would contain itself without end", describeSchemaRef(m))
 			case white:
 				visit(m.Value)
 			}
@@ -144,6 +224,95 @@ func (g *schemaGraph) allOfCycles() {
 			visit(v)
 		}
 	}
+}
+
+// aliasEdges are the schemas whose Go type oapi-codegen spells inside the
+// alias it declares for v: the items of an array (type X = []Items), the
+// one member of an allOf that adds nothing (type X = Member). Every other
+// shape (an object, a map, a union, a primitive, x-go-type) is a defined
+// type or a leaf, which a cycle may pass through.
+func aliasEdges(v *openapi3.Schema) []*openapi3.SchemaRef {
+	if _, ok := v.Extensions["x-go-type"]; ok {
+		return nil
+	}
+	if isArray(v) {
+		return []*openapi3.SchemaRef{v.Items}
+	}
+	if len(v.AllOf) == 1 && len(v.Properties) == 0 && v.AdditionalProperties.Schema == nil && v.AdditionalProperties.Has == nil && len(v.OneOf)+len(v.AnyOf) == 0 {
+		return v.AllOf
+	}
+	return nil
+}
+
+func isArray(v *openapi3.Schema) bool {
+	return v.Type.Is(openapi3.TypeArray) || slices.Equal(v.Type.Slice(), []string{openapi3.TypeArray, openapi3.TypeNull})
+}
+
+// aliasCycles finds arrays that contain themselves through arrays (and
+// $refs, and one-member allOfs) only: List: {type: array, items: {$ref:
+// List}}. oapi-codegen declares each of them as a Go alias (type List =
+// []List), and an alias may not refer to itself, so the output would not
+// compile; compat's fixAliasCycles only helps where an object lies on the
+// way. A depth-first walk over alias edges with three colours; the edge to
+// a grey schema closes a cycle and is reported there.
+func (g *schemaGraph) aliasCycles() {
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[*openapi3.Schema]int{}
+	var path []*openapi3.SchemaRef // the edges walked to the current schema
+	var visit func(v *openapi3.Schema)
+	visit = func(v *openapi3.Schema) {
+		colour[v] = grey
+		for _, e := range aliasEdges(v) {
+			if e == nil || e.Value == nil {
+				continue
+			}
+			switch colour[e.Value] {
+			case grey:
+				// The cycle runs from the edge into e.Value to this one.
+				start := len(path)
+				for start > 0 && path[start-1].Value != e.Value {
+					start--
+				}
+				if start > 0 {
+					start--
+				}
+				// A cycle of allOfs alone is allOfCycles' to report.
+				if !slices.ContainsFunc(path[start:], func(r *openapi3.SchemaRef) bool { return isArray(r.Value) }) {
+					continue
+				}
+				names := []string{refName(e.Ref)}
+				for _, r := range append(slices.Clone(path[start+1:]), e) {
+					if r.Ref != "" {
+						names = append(names, refName(r.Ref))
+					}
+				}
+				g.errorf(load.SchemaRefOrigin(e), CodeSchemaCycle, "%s is an element of itself through arrays only (%s): oapi-codegen declares an array as a Go alias, and an alias cannot refer to itself, so no Go type would carry it; let an object hold the inner array (a property)", describeSchemaRef(e), strings.Join(names, " → "))
+			case white:
+				path = append(path, e)
+				visit(e.Value)
+				path = path[:len(path)-1]
+			}
+		}
+		colour[v] = black
+	}
+	for _, ref := range g.refs {
+		if v := ref.Value; v != nil && colour[v] == white {
+			path = append(path[:0], ref)
+			visit(v)
+		}
+	}
+}
+
+// refName is a component schema's name for a message, else the $ref.
+func refName(ref string) string {
+	if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok {
+		return name
+	}
+	return ref
 }
 
 // tooDeep reports each inline schema more than maxInlineDepth levels below
@@ -165,7 +334,7 @@ func (g *schemaGraph) tooDeep() {
 			}
 			done[v] = true
 			if it.depth > maxInlineDepth {
-				g.errorf(schemaRefOrigin(it.ref), CodeSchemaTooDeep, "inline schema nested %d levels deep (more than %d): each level is a nested Go type; move a level to components/schemas and $ref it", it.depth, maxInlineDepth)
+				g.errorf(load.SchemaRefOrigin(it.ref), CodeSchemaTooDeep, "inline schema nested %d levels deep (more than %d): each level is a nested Go type; move a level to components/schemas and $ref it", it.depth, maxInlineDepth)
 				continue
 			}
 			var kids []*openapi3.SchemaRef
@@ -183,16 +352,6 @@ func (g *schemaGraph) tooDeep() {
 			}
 		}
 	}
-}
-
-func schemaRefOrigin(ref *openapi3.SchemaRef) *openapi3.Origin {
-	if ref.Origin != nil && ref.Origin.Key != nil {
-		return ref.Origin
-	}
-	if ref.Value != nil {
-		return ref.Value.Origin
-	}
-	return nil
 }
 
 func describeSchemaRef(ref *openapi3.SchemaRef) string {
@@ -226,6 +385,7 @@ func (g *schemaGraph) walkDoc(t *openapi3.T) {
 	if t.Paths != nil {
 		m := t.Paths.Map()
 		for _, k := range sortedKeys(m) {
+			g.pathAlias(k, m[k])
 			g.pathItem(m[k])
 		}
 	}
@@ -274,7 +434,14 @@ func (g *schemaGraph) pathItem(item *openapi3.PathItem) {
 }
 
 func (g *schemaGraph) param(p *openapi3.ParameterRef) {
-	if p == nil || p.Value == nil || !g.once(p.Value) {
+	if p == nil {
+		return
+	}
+	if p.Value == nil {
+		g.unresolved("parameters", p.Ref, p.Origin)
+		return
+	}
+	if !g.once(p.Value) {
 		return
 	}
 	g.schema(p.Value.Schema)
@@ -282,7 +449,14 @@ func (g *schemaGraph) param(p *openapi3.ParameterRef) {
 }
 
 func (g *schemaGraph) header(h *openapi3.HeaderRef) {
-	if h == nil || h.Value == nil || !g.once(h.Value) {
+	if h == nil {
+		return
+	}
+	if h.Value == nil {
+		g.unresolved("headers", h.Ref, h.Origin)
+		return
+	}
+	if !g.once(h.Value) {
 		return
 	}
 	g.schema(h.Value.Schema)
@@ -290,14 +464,28 @@ func (g *schemaGraph) header(h *openapi3.HeaderRef) {
 }
 
 func (g *schemaGraph) requestBody(rb *openapi3.RequestBodyRef) {
-	if rb == nil || rb.Value == nil || !g.once(rb.Value) {
+	if rb == nil {
+		return
+	}
+	if rb.Value == nil {
+		g.unresolved("requestBodies", rb.Ref, rb.Origin)
+		return
+	}
+	if !g.once(rb.Value) {
 		return
 	}
 	g.content(rb.Value.Content)
 }
 
 func (g *schemaGraph) response(r *openapi3.ResponseRef) {
-	if r == nil || r.Value == nil || !g.once(r.Value) {
+	if r == nil {
+		return
+	}
+	if r.Value == nil {
+		g.unresolved("responses", r.Ref, r.Origin)
+		return
+	}
+	if !g.once(r.Value) {
 		return
 	}
 	for _, k := range sortedKeys(r.Value.Headers) {
@@ -307,7 +495,14 @@ func (g *schemaGraph) response(r *openapi3.ResponseRef) {
 }
 
 func (g *schemaGraph) callback(cb *openapi3.CallbackRef) {
-	if cb == nil || cb.Value == nil || !g.once(cb.Value) {
+	if cb == nil {
+		return
+	}
+	if cb.Value == nil {
+		g.unresolved("callbacks", cb.Ref, cb.Origin)
+		return
+	}
+	if !g.once(cb.Value) {
 		return
 	}
 	m := cb.Value.Map()

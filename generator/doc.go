@@ -2,16 +2,32 @@
 // x-auth-roles into Go code for net/http: oapi-codegen's api.gen.go and specgate's
 // routes.gen.go (the route-auth table and RegisterRoutes).
 //
-// It works in stages with plain data in between, each usable on its own:
+// It works in stages, one package each, with plain data in between (the
+// approach of ogen's openapi/parser → gen/ir → gen and sqlc's compiler →
+// codegen); each is usable on its own:
 //
-//	Load   (file → *Document)            kin-openapi, origins on, YAML or JSON, 3.0/3.1;
-//	                                      Swagger 2.0 is converted with a notice
-//	Build  (*Document → *Table, []Diagnostic)  the annotations, every problem at once
-//	Render (*Document, *Table, Config → []File) compat.Prepare, oapi-codegen, templates
-//	Write  (dir, []File → paths)          atomic per file, removes stale specgate files
+//	load      (path, fs.FS or bytes → *load.Document)  kin-openapi, origins on, YAML
+//	          or JSON, 3.0/3.1 (Swagger 2.0 converted with a notice); duplicate keys;
+//	          the paths in document order; Position maps origins to file:line:col
+//	compat    (compat.Paths: *openapi3.T → compat.Changes)  path keys oapi-codegen
+//	          cannot generate rewritten before the table is built; it returns what
+//	          it moved (old key → new key, served path) and the operationIds it set
+//	table     (table.Build: *Document → *ir.Table, []ir.Diagnostic)  the annotations and
+//	          security into routes, requirements and positions, every problem at
+//	          once; package ir is the plain data every stage shares (one Position)
+//	routeplan (routeplan.Make: routes → Plan)  how RegisterRoutes registers each
+//	          route (Table.Units, Route.Registered), adapters where ServeMux cannot
+//	render    (render.Render: *Document, *ir.Table → []File)  compat.PrepareWith,
+//	          oapi-codegen, templates/routes.tmpl; operations found at Route.Key
+//	Write     (dir, []File → paths)  atomic per file, removes stale specgate files
 //
-// Generate runs Load, Build and Render in memory; nothing touches the disk until the
-// caller passes Result.Files to Write.
+// Generate runs load, compat.Paths, table.Build (with routeplan) and Render
+// in memory; nothing touches the disk until the caller passes Result.Files to
+// Write. Build alone (lint, routes, probe) leaves the document untouched and
+// plans compat's moves with compat.PlanPaths, the function compat.Paths
+// applies, so both give the same table. The generator package re-exports
+// the stages' types and entry points (Route, Table, Diagnostic, Document,
+// Load, Build, Render, ...), so callers import only it.
 //
 // Decisions, for users and for the tools built on this package:
 //

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/specgate/specgate/generator/compat"
 )
 
 // ErrFindings is returned (wrapped) by Generate when the document has error
@@ -34,7 +36,14 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		return res, err
 	}
-	table, diags := Build(doc, BuildOptions{Missing: cfg.Missing, BaseURL: cfg.BaseURL})
+	// compat's path stage runs before the table is built; the table keeps
+	// the paths as written and where compat put them. Its warnings are
+	// reported with the rest of compat's, once the table has no errors.
+	changes, pathWarns, err := preparePaths(doc)
+	if err != nil {
+		return &Result{}, fmt.Errorf("%s: %w", cfg.Spec, err)
+	}
+	table, diags := Build(doc, BuildOptions{Missing: cfg.Missing, BaseURL: cfg.BaseURL, Compat: &changes})
 	res := &Result{Table: table, Diagnostics: diags}
 	if HasErrors(diags) {
 		return res, fmt.Errorf("%s: %w", cfg.Spec, ErrFindings)
@@ -42,11 +51,23 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	files, more, err := Render(doc, table, cfg)
+	files, more, err := renderStage(doc, table, cfg, true, pathWarns)
 	res.Diagnostics = SortDiagnostics(append(res.Diagnostics, more...))
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", cfg.Spec, err)
 	}
 	res.Files = files
 	return res, nil
+}
+
+// preparePaths runs compat.Paths on doc; a panic (compat walks whatever the
+// document holds) is an ErrRender, as it is inside Render.
+func preparePaths(doc *Document) (changes compat.Changes, warns []compat.Warning, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: compat panicked: %v", ErrRender, r)
+		}
+	}()
+	changes, warns = compat.Paths(doc.T)
+	return changes, warns, nil
 }

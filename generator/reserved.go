@@ -1,10 +1,12 @@
 package generator
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/specgate/specgate/generator/load"
+	"github.com/specgate/specgate/generator/render"
 )
 
 // reservedProbe is a document that takes every branch of routes.tmpl: routes
@@ -36,12 +38,10 @@ paths:
 // or pathmatch would not compile beside those imports. checkClashes still
 // guards the real render.
 var routesNames = sync.OnceValues(func() ([]string, error) {
-	loader := openapi3.NewLoader()
-	t, err := loader.LoadFromData([]byte(reservedProbe))
+	doc, err := load.LoadData(context.Background(), "probe.yaml", []byte(reservedProbe), load.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("%w: reserved-name probe: %w", ErrRender, err)
 	}
-	doc := &Document{File: "probe.yaml", T: t, src: []byte(reservedProbe)}
 	table, diags := Build(doc, BuildOptions{Missing: MissingFromSecurity})
 	if HasErrors(diags) {
 		return nil, fmt.Errorf("%w: reserved-name probe: %v", ErrRender, diags)
@@ -50,9 +50,9 @@ var routesNames = sync.OnceValues(func() ([]string, error) {
 	for i, r := range table.Routes {
 		stand[i] = r.GoName
 	}
-	src, err := renderRoutes(table, stand, "probe")
+	src, err := render.Routes(table, stand, "probe")
 	if err != nil {
 		return nil, err
 	}
-	return append(declaredNames(src), importNames(src)...), nil
+	return render.RoutesNames(src), nil
 })

@@ -12,7 +12,6 @@ package compat
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -50,6 +49,9 @@ const (
 	CodeWebhook            = "compat-webhook"              // webhook operation ids and schemas kept for oapi-codegen
 	CodeOperationID        = "compat-operation-id"         // an operation id set so an aliased path item resolves
 	CodePath               = "compat-path"                 // a path or path parameter rewritten
+	CodeEscapedName        = "compat-escaped-name"         // a parameter or header name's backslashes doubled for Go literals
+	CodeText               = "compat-text"                 // NUL characters removed from texts copied into Go comments
+	CodeResponseRange      = "compat-response-range"       // a response range written in lower case (4xx) made upper case
 )
 
 // Prepare rewrites doc in place for oapi-codegen and returns what it changed,
@@ -63,6 +65,9 @@ type Options struct {
 	// output (specgate's routes.gen.go): no component, hoisted schema or enum
 	// may take one. oapi-codegen's own fixed names are always reserved.
 	Reserved []string
+	// PathsDone says Paths already ran on the document (its warnings are
+	// the caller's): PrepareWith runs only the passes after it.
+	PathsDone bool
 }
 
 // PrepareWith is Prepare with names reserved for other generated files.
@@ -81,41 +86,41 @@ func PrepareWith(doc *openapi3.T, opts Options) []Warning {
 	// by name), raw-JSON degradation last (it sees the final shapes). The
 	// path passes read no schemas, so normalize may follow them: it then
 	// shares its document walk with the passes after it (see collect).
-	p.fixPathItemAliases()
-	p.fixPaths()
+	if !opts.PathsDone {
+		p.fixPathItemAliases()
+		p.fixPaths()
+	}
 	p.fixNullMedia()
+	p.fixResponseRanges()
 	p.normalize()
 	p.foldAllOfKeywords()
 	p.hoistForeignRefs()
 	p.fixAliasCycles()
 	p.fixWebhooks()
 	p.fixText()
+	p.fixNULText()
 	p.fixHeaderNames()
 	p.fixEnums()
 	p.dedupeUnions()
+	p.hoistUnionArrayItems()
 	p.hoistResponseSchemas()
+	p.hoistOpaqueResponseSchemas()
 	p.fixRequestBodies()
+	p.dedupeResponseMediaTags()
 	p.fixRecursion()
 	if p.doc.Components != nil {
 		p.fixUntypable(p.doc.Components.Schemas)
 	} else {
 		p.fixUntypable(nil)
 	}
+	p.fixPathParamVars()
 	p.fixParamNames()
+	p.fixPropertyNames()
 	p.hoistParamUnions()
 	p.fixTypeNames()
 	p.fixEnumNames()
 	p.fixAnyResponses()
-	sort.SliceStable(p.warns, func(i, j int) bool {
-		a, b := p.warns[i], p.warns[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
+	SortWarnings(p.warns)
 	return p.warns
 }
 
@@ -124,6 +129,7 @@ type prep struct {
 	doc      *openapi3.T
 	reserved map[string]bool // Go names no component may take, see Options
 	warns    []Warning
+	changes  Changes    // what the path stage did (Paths)
 	walk     *collector // cached document walk, see collect
 	ops      []opSite   // cached operations, see operations
 }

@@ -1,6 +1,9 @@
 package compat
 
-import "github.com/getkin/kin-openapi/openapi3"
+import (
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+)
 
 // nullMedia is a media type written with no value (`application/json:` and
 // nothing after it): kin-openapi keeps it as a nil *MediaType, on which
@@ -41,9 +44,6 @@ func (p *prep) fixNullMedia() {
 func (p *prep) fixHeaderNames() {
 	for _, r := range p.collect().resps {
 		for _, name := range sortedKeys(r.resp.Headers) {
-			if !badText(name) {
-				continue
-			}
 			var origin *openapi3.Origin
 			if h := r.resp.Headers[name]; h != nil && h.Value != nil {
 				origin = h.Value.Origin
@@ -51,8 +51,41 @@ func (p *prep) fixHeaderNames() {
 			if origin == nil {
 				origin = r.resp.Origin
 			}
+			if !badText(name) {
+				// Backslashes are doubled, as for parameters (fixText): the
+				// literal then holds the name as written.
+				if e := escapeBackslashes(name); e != name {
+					if _, taken := r.resp.Headers[e]; !taken {
+						r.resp.Headers[e] = r.resp.Headers[name]
+						delete(r.resp.Headers, name)
+						p.warn(origin, CodeEscapedName, "response header %q at %s: its backslashes are doubled, since oapi-codegen copies the name into Go string literals; the response still names it as written (the embedded document shows it doubled)", name, r.at.String())
+						continue
+					}
+				} else {
+					continue
+				}
+			}
 			delete(r.resp.Headers, name)
 			p.warn(origin, CodeDroppedParameter, "response header %q at %s cannot be written in Go source; not generated", name, r.at.String())
+		}
+		// oapi-codegen names each header's field of <Op><Code>ResponseHeaders
+		// after the header (X-Rate, x-rate and X_Rate are all XRate) and
+		// reads no x-go-name there: the first keeps the field, the others are
+		// not generated (x-rate is the same HTTP header as X-Rate anyway).
+		fields := map[string]string{}
+		for _, name := range sortedKeys(r.resp.Headers) {
+			field := codegen.SchemaNameToTypeName(name)
+			first, dup := fields[field]
+			if !dup {
+				fields[field] = name
+				continue
+			}
+			origin := r.resp.Origin
+			if h := r.resp.Headers[name]; h != nil && h.Value != nil && h.Value.Origin != nil {
+				origin = h.Value.Origin
+			}
+			delete(r.resp.Headers, name)
+			p.warn(origin, CodeDroppedParameter, "response header %q at %s has the Go field name %s of header %q; not generated", name, r.at.String(), field, first)
 		}
 	}
 }

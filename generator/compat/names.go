@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -236,4 +237,140 @@ func (p *prep) unionMemberNames() map[string]bool {
 		walk(c.Schemas[k], []string{k}, 0)
 	}
 	return names
+}
+
+// fixPropertyNames gives the properties of one object distinct Go field
+// names where oapi-codegen would declare two fields of one name: `a` and
+// `A`, `a-b` and `a_b`, or a property `additionalProperties` beside the
+// AdditionalProperties map field. The first (by name, as oapi-codegen sorts
+// them) keeps its field; each other one gets x-go-name on its own reference
+// (not on a shared $ref target), so the JSON name is unchanged.
+func (p *prep) fixPropertyNames() {
+	for _, s := range p.values() {
+		v := s.ref.Value
+		props := mergedProperties(v)
+		if len(props) < 2 && v.AdditionalProperties.Schema == nil {
+			continue
+		}
+		used := map[string]bool{}
+		if v.AdditionalProperties.Schema != nil || v.AdditionalProperties.Has != nil && *v.AdditionalProperties.Has {
+			used["AdditionalProperties"] = true
+		}
+		for _, np := range props {
+			name, prop := np.name, np.ref
+			if prop == nil {
+				continue
+			}
+			goName := name
+			if n, ok := prop.Extensions["x-go-name"].(string); ok {
+				goName = n
+			} else if prop.Value != nil {
+				if n, ok := prop.Value.Extensions["x-go-name"].(string); ok {
+					goName = n
+				}
+			}
+			field := codegen.SchemaNameToTypeName(goName)
+			if !used[field] {
+				used[field] = true
+				continue
+			}
+			newName := field + "2"
+			for i := 3; used[newName]; i++ {
+				newName = field + itoa(i)
+			}
+			used[newName] = true
+			if prop.Extensions == nil {
+				prop.Extensions = map[string]any{}
+			}
+			prop.Extensions["x-go-name"] = newName
+			p.warn(schemaOrigin(prop), CodeRenamedField, "property %q of %s has the Go field name %s of another property; its field is %s", name, s.where(), field, newName)
+		}
+	}
+}
+
+// mergedProperties are the properties of the struct oapi-codegen declares
+// for v, in the order fixPropertyNames lets them claim a field: those of
+// allOf members reached through a $ref first (a rename there would rename
+// the component's own field too), then v's own and its inline members', each
+// group by name. One per JSON name: a name two members share is one field.
+func mergedProperties(v *openapi3.Schema) []namedRef {
+	var shared, local []namedRef
+	have := map[string]bool{}
+	seen := map[*openapi3.Schema]bool{}
+	var add func(v *openapi3.Schema, viaRef bool)
+	add = func(v *openapi3.Schema, viaRef bool) {
+		if v == nil || seen[v] {
+			return
+		}
+		seen[v] = true
+		for _, k := range sortedKeys(v.Properties) {
+			if have[k] {
+				continue
+			}
+			have[k] = true
+			if viaRef {
+				shared = append(shared, namedRef{k, v.Properties[k]})
+			} else {
+				local = append(local, namedRef{k, v.Properties[k]})
+			}
+		}
+		for _, m := range v.AllOf {
+			if m != nil {
+				add(m.Value, viaRef || m.Ref != "")
+			}
+		}
+	}
+	add(v, false)
+	sort.SliceStable(shared, func(i, j int) bool { return shared[i].name < shared[j].name })
+	sort.SliceStable(local, func(i, j int) bool { return local[i].name < local[j].name })
+	return append(shared, local...)
+}
+
+type namedRef struct {
+	name string
+	ref  *openapi3.SchemaRef
+}
+
+// wrapperIdents are the names a path parameter's Go variable may not take:
+// oapi-codegen passes path parameters as arguments beside the handler's own
+// (w, r), declares them as locals of its wrapper and strict handler beside
+// theirs, and uses the packages api.gen.go imports in those bodies. Each was
+// seen to break the build (a probe per name); json, bytes, url, multipart
+// and ctx are used there for some bodies and parameters. Names that only
+// shadow in an inner block (n, value) compile and are left alone.
+var wrapperIdents = map[string]bool{
+	"w": true, "r": true, "err": true, "siw": true, "sh": true, "handler": true, "params": true,
+	"request": true, "response": true, "headers": true, "ctx": true,
+	"http": true, "runtime": true, "fmt": true, "context": true, "errors": true, "io": true,
+	"strings": true, "json": true, "bytes": true, "url": true, "multipart": true,
+}
+
+// fixPathParamVars gives a path parameter whose Go variable would be one of
+// wrapperIdents (a parameter {w}, {err}, {fmt}) another Go name, with
+// x-go-name (NameParam): the template name and the wire stay as written.
+func (p *prep) fixPathParamVars() {
+	seen := map[*openapi3.Parameter]bool{}
+	for _, op := range p.operations() {
+		for _, params := range []openapi3.Parameters{op.item.Parameters, op.op.Parameters} {
+			for _, prm := range params {
+				if prm == nil || prm.Value == nil || prm.Value.In != openapi3.ParameterInPath || seen[prm.Value] {
+					continue
+				}
+				seen[prm.Value] = true
+				name := prm.Value.Name
+				if s, ok := prm.Value.Extensions["x-go-name"].(string); ok {
+					name = s
+				}
+				goName := codegen.SchemaNameToTypeName(name)
+				if !wrapperIdents[codegen.LowercaseFirstCharacters(goName)] {
+					continue
+				}
+				if prm.Value.Extensions == nil {
+					prm.Value.Extensions = map[string]any{}
+				}
+				prm.Value.Extensions["x-go-name"] = goName + "Param"
+				p.warn(prm.Value.Origin, CodeRenamedField, "path parameter %q of %s %s would be the Go variable %s, a name the generated handler uses itself; it is %sParam", prm.Value.Name, op.method, op.key, codegen.LowercaseFirstCharacters(goName), codegen.LowercaseFirstCharacters(goName))
+			}
+		}
+	}
 }

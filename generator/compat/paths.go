@@ -55,16 +55,9 @@ func cleanParamName(s string) string {
 	return b.String()
 }
 
-// PathKey is the key under which fixPaths generates the path item written as
-// key: without a query string, with quotes and control characters
-// percent-encoded, with template names cleaned. The generator registers routes
-// from it, so they match what oapi-codegen's wrapper reads.
-func PathKey(key string) string {
-	k, _, _, _ := pathKey(key)
-	return k
-}
-
-// pathKey computes PathKey, the template names it renamed (old → clean), the
+// pathKey computes the key fixPaths generates a path written as key under
+// (PathMove.Served: without a query string, with quotes and control
+// characters percent-encoded, with template names cleaned), the template names it renamed (old → clean), the
 // query string written into the path and the names it holds.
 func pathKey(key string) (newKey string, renamed map[string]string, query string, queryNames []string) {
 	newKey = key
@@ -105,22 +98,22 @@ func (p *prep) fixPaths() {
 	if p.doc.Paths == nil {
 		return
 	}
+	moves := map[string]PathMove{}
+	for _, mv := range PlanPaths(p.doc.Paths) {
+		moves[mv.Old] = mv
+	}
 	m := p.doc.Paths.Map()
 	for _, key := range sortedKeys(m) {
 		item := m[key]
 		if item == nil {
 			continue
 		}
-		newKey, renamed, query, queryNames := pathKey(key)
-		if newKey != key {
-			if p.doc.Paths.Value(newKey) != nil {
-				// Keep the operations (the route table refers to them): the
-				// key only has to be unique, and oapi-codegen reads no
-				// parameters from the text after '?' once its braces are gone.
-				newKey = uniqueKey(p.doc.Paths, newKey+strings.NewReplacer("{", "", "}", "").Replace(escapePathText(query)))
-			}
+		newKey, renamed, _, queryNames := pathKey(key)
+		if mv, ok := moves[key]; ok {
+			newKey = mv.New
 			p.doc.Paths.Delete(key)
 			p.doc.Paths.Set(newKey, item)
+			p.changes.Paths = append(p.changes.Paths, mv)
 			p.warn(item.Origin, CodePath, "path %q cannot be generated as written; generated as %q", key, newKey)
 		}
 		p.queryParams(key, newKey, item, queryNames)
@@ -139,15 +132,6 @@ func (p *prep) fixPaths() {
 		}
 		p.declarePathParams(newKey, item)
 	}
-}
-
-// uniqueKey returns key, or key with a number appended when paths has it.
-func uniqueKey(paths *openapi3.Paths, key string) string {
-	k := key
-	for i := 2; paths.Value(k) != nil; i++ {
-		k = fmt.Sprintf("%s%d", key, i)
-	}
-	return k
 }
 
 // queryParams turns the path parameters named only in the query string written

@@ -211,7 +211,17 @@ func (p *prep) rootSchemaRef(ref *openapi3.SchemaRef) bool {
 		return false
 	}
 	c := p.doc.Components.Schemas[unescape(strings.TrimPrefix(ref.Ref, "#/components/schemas/"))]
-	return c != nil && c.Value == ref.Value
+	if c == nil || c.Value == nil {
+		return false
+	}
+	if c.Value == ref.Value {
+		return true
+	}
+	// In OpenAPI 3.1 a $ref with sibling keywords (a description) gets a
+	// copy of its target with the siblings applied: still the root's
+	// component when the $ref is written in the file that declares it.
+	at, own := schemaOrigin(ref), schemaOrigin(c)
+	return at != nil && own != nil && at.Key != nil && own.Key != nil && at.Key.File == own.Key.File
 }
 
 // componentFor returns the canonical $ref of the component schema whose value
@@ -304,6 +314,7 @@ func (p *prep) fixPathItemAliases() {
 				continue
 			}
 			op.OperationID = defaultOperationID(method, target)
+			p.changes.OperationIDs = append(p.changes.OperationIDs, OperationIDSet{Key: target, Method: method, ID: op.OperationID})
 			p.warn(op.Origin, CodeOperationID, "operation %s %s, aliased by path %q, has no operationId; using %q", method, target, key, op.OperationID)
 		}
 	}

@@ -49,15 +49,23 @@ func (p *prep) fixText() {
 		p.fixExtensions(v.Extensions, v.Origin, s.at)
 		p.fixExtensions(s.ref.Extensions, schemaOrigin(s.ref), s.at)
 	}
+	escaped := map[*openapi3.Parameter]bool{} // a shared parameter is escaped once
 	for _, op := range p.operations() {
 		where := op.method + " " + op.key
 		for _, params := range []*openapi3.Parameters{&op.item.Parameters, &op.op.Parameters} {
 			out := (*params)[:0]
 			for _, prm := range *params {
-				if prm != nil && prm.Value != nil && prm.Value.In != openapi3.ParameterInPath && badText(prm.Value.Name) {
-					p.warn(prm.Value.Origin, CodeDroppedParameter, "%s parameter %q of %s cannot be written in Go source; not generated", prm.Value.In, prm.Value.Name, where)
-					p.invalidate()
-					continue
+				if prm != nil && prm.Value != nil && prm.Value.In != openapi3.ParameterInPath && !escaped[prm.Value] {
+					if badText(prm.Value.Name) {
+						p.warn(prm.Value.Origin, CodeDroppedParameter, "%s parameter %q of %s cannot be written in Go source; not generated", prm.Value.In, prm.Value.Name, where)
+						p.invalidate()
+						continue
+					}
+					if e := escapeBackslashes(prm.Value.Name); e != prm.Value.Name {
+						escaped[prm.Value] = true
+						p.warn(prm.Value.Origin, CodeEscapedName, "%s parameter %q of %s: its backslashes are doubled, since oapi-codegen copies the name into Go string literals; requests still carry it as written (the embedded document shows it doubled)", prm.Value.In, prm.Value.Name, where)
+						prm.Value.Name = e
+					}
 				}
 				out = append(out, prm)
 			}
@@ -165,6 +173,12 @@ func anyBadText(v any) bool {
 	}
 	return false
 }
+
+// escapeBackslashes doubles the backslashes of a name oapi-codegen copies
+// verbatim between double quotes (string literals, struct tags, comments):
+// the Go literal then holds the name as written, where a lone backslash
+// would start an escape (`\x` does not compile, `\a` is a bell).
+func escapeBackslashes(s string) string { return strings.ReplaceAll(s, `\`, `\\`) }
 
 func isIdent(s string) bool {
 	for i, r := range s {

@@ -10,7 +10,7 @@ import (
 func shapesFor(paths ...string) []routeShape {
 	var routes []Route
 	for _, p := range paths {
-		routes = append(routes, Route{Method: "GET", Path: p})
+		routes = append(routes, Route{Method: "GET", Path: p, Served: served(p)})
 	}
 	return shapesOf(routes)
 }

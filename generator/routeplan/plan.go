@@ -32,34 +32,35 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/specgate/specgate/runtime/pathmatch"
+	"github.com/specgate/specgate/generator/ir"
 )
 
-// Codes of the findings (the generator's diagnostic codes, stable like its
-// others).
+// Codes of the findings (the generator's diagnostic codes, package ir).
 const (
 	// CodeAdapted marks a route that net/http.ServeMux cannot register as
 	// written and that RegisterRoutes reaches through an adapter (a warning).
-	CodeAdapted = "route-adapted"
+	CodeAdapted = ir.CodeRouteAdapted
 	// CodeShadowed marks a route that can never be reached: an earlier route
-	// matches every request it matches (two paths differing only in parameter
-	// names). It is still wired, so the code compiles (a warning).
-	CodeShadowed = "route-shadowed"
+	// matches every request it matches (two paths differing only in
+	// parameter names). It is still wired, so the code compiles (a warning).
+	CodeShadowed = ir.CodeRouteShadowed
 	// CodeConflict marks a path ServeMux refuses however it is registered
 	// (an error).
-	CodeConflict = "route-conflict"
+	CodeConflict = ir.CodeRouteConflict
 )
 
-// Position is where a route's operation is in the document.
-type Position struct {
-	File      string
-	Line, Col int
-}
+// Position is where a route's operation is in the document (the IR's one
+// position type).
+type Position = ir.Position
 
 // Route is what planning reads of one operation.
 type Route struct {
 	Method string // upper case, e.g. GET
 	Path   string // as written in the document, e.g. /critics/{type}.json
+	// Served is the path as compat had oapi-codegen generate it, which is
+	// where requests arrive (compat.PathMove.Served: /rides for
+	// /rides?page={page}); empty when compat left Path as written.
+	Served string
 	Pos    Position
 	At     string // Pos as messages print it, e.g. api.yaml:12:5
 }
@@ -72,19 +73,9 @@ type Finding struct {
 	Message string
 }
 
-// Unit is one mux.Handle call of RegisterRoutes.
-type Unit struct {
-	Method  string
-	Path    string // the pattern's path, without the base URL
-	Members []int  // indexes into the routes, in the order they are tried
-	// Rules are, per member, the Segments pathmatch.Dispatch checks; all nil
-	// (and one member) for a route registered as written.
-	Rules [][]pathmatch.Segment
-}
-
-// Plain reports whether u is registered as written: one operation, no
-// adapter.
-func (u Unit) Plain() bool { return len(u.Members) == 1 && len(u.Rules[0]) == 0 }
+// Unit is one mux.Handle call of RegisterRoutes (ir.Unit: the plan is part
+// of the table).
+type Unit = ir.Unit
 
 // Plan is how RegisterRoutes registers a list of routes.
 type Plan struct {

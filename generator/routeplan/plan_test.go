@@ -15,7 +15,7 @@ func planned(t *testing.T, pairs ...string) (Plan, []Route) {
 	t.Helper()
 	var routes []Route
 	for i := 0; i < len(pairs); i += 2 {
-		routes = append(routes, Route{Method: pairs[i], Path: pairs[i+1], Pos: Position{File: "x.yaml", Line: i + 1, Col: 1}})
+		routes = append(routes, Route{Method: pairs[i], Path: pairs[i+1], Served: served(pairs[i+1]), Pos: Position{File: "x.yaml", Line: i + 1, Col: 1}})
 	}
 	return Make(routes, ""), routes
 }

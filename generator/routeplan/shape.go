@@ -8,7 +8,6 @@ import (
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 
-	"github.com/specgate/specgate/generator/compat"
 	"github.com/specgate/specgate/runtime/pathmatch"
 )
 
@@ -51,12 +50,15 @@ type routeShape struct {
 
 var braceParam = regexp.MustCompile(`\{([^{}]*)\}`)
 
-// shape splits r's path. The path is taken as compat generates it (no query
-// string, quotes escaped), in ServeMux syntax with oapi-codegen's sanitised
+// shape splits r's path. The path is taken as compat generates it (r.Served:
+// no query string, quotes escaped), in ServeMux syntax with oapi-codegen's sanitised
 // parameter names, which are what its wrapper reads with r.PathValue.
 func shape(r Route) routeShape {
 	sh := routeShape{method: r.Method}
-	key := compat.PathKey(r.Path)
+	key := r.Served
+	if key == "" {
+		key = r.Path
+	}
 	sh.query = key != r.Path && strings.Contains(r.Path, "?") && !strings.Contains(key, "?")
 	std := codegen.SwaggerUriToStdHttpUri(key)
 	sh.pattern = std

@@ -23,7 +23,7 @@ func TestShape(t *testing.T) {
 		{path: "/seg2/{a}.{b}/{seg2}", reg: "/seg2/{seg2_}/{seg2}", inSeg: []string{"a", "b"}}, // a fresh name no parameter uses
 		{path: "/pets/{id", invalid: true, reg: "/pets/{id"},
 	} {
-		sh := shape(Route{Method: "GET", Path: tc.path})
+		sh := shape(Route{Method: "GET", Path: tc.path, Served: served(tc.path)})
 		if sh.invalid != tc.invalid || sh.query != tc.query || !slices.Equal(sh.inSeg, tc.inSeg) || !slices.Equal(sh.twice, tc.twice) {
 			t.Errorf("shape(%q) = invalid %v query %v inSeg %q twice %q, want %v %v %q %q", tc.path, sh.invalid, sh.query, sh.inSeg, sh.twice, tc.invalid, tc.query, tc.inSeg, tc.twice)
 		}
