@@ -22,177 +22,52 @@ import (
 	_ "github.com/specgate/specgate/runtime/auth"
 )
 
-// TestCompileAndServe generates the serve case into a fresh module that uses this
-// checkout through a replace directive, vets it, and runs its test
-// (testdata/generate/serve/serve_test.go.txt), which serves the generated routes
-// over httptest with the real runtime/auth: public 200, required without cookies
-// 401, a malformed path parameter without cookies 401 (not 400), a missing role
-// 403, optional without cookies 200.
-func TestCompileAndServe(t *testing.T) {
-	out := compileAndServeCase(t, "serve")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
+// TestCompileCases generates each case below into a fresh module that uses this
+// checkout through replace directives, vets it, and runs its serve_test.go.txt
+// (plus the extra .go.txt files named) with the real runtime/auth. Each must
+// print the PASS lines listed: TestRoutesTable checks the generated table, and
+// TestServe, where the case has one, serves the routes over httptest.
+func TestCompileCases(t *testing.T) {
+	serve := []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"}
+	table := []string{"--- PASS: TestRoutesTable"}
+	cases := []struct {
+		name  string   // the case under testdata/generate
+		extra []string // more .go.txt files of the case to build in
+		want  []string // lines go test -v must print
+		why   string
+	}{
+		{"serve", nil, serve, "public 200, required without cookies 401, a malformed path parameter without cookies 401 (not 400), a missing role 403, optional without cookies 200"},
+		{"route-adapted", nil, serve, "every adapted route reached with the right path values, 401 before 400 on a protected one, 404 for a path that does not fit, every operation wrapped once with its own entry"},
+		{"reserved-imports", nil, serve, "schemas whose x-go-name is auth, pathmatch or http (routes.gen.go's imports) are renamed by compat, so both files build side by side; the adapted route still serves"},
+		{"operation-id-collision", nil, serve, "operationIds and generated ids whose Go names collide: every operation reaches its handler under the name specgate gave it, written names kept, taken ones suffixed (strict server too)"},
+		{"backslash-names", nil, serve, "parameter, header, cookie, scheme and scope names with backslashes and percent signs: each value bound under its name as written, response headers set under theirs"},
+		{"xml-response-enum", nil, table, "enums and unions inside XML and YAML bodies, which oapi-codegen does not decode: every type the output names is declared"},
+		{"callback-names", nil, table, "callback operations named like a route, a callback object shared by two operations, callbacks without operationId named alike: no type declared twice"},
+		{"union-array-enum", nil, table, "oneOf/anyOf members that are arrays of an inline enum, which oapi-codegen names like the member"},
+		{"multipart-types", nil, table, "one request body listing several multipart/* types, which oapi-codegen would all declare as <Op>MultipartBody"},
+		{"field-names", nil, table, "properties and response headers whose Go field names collide: a body with every property decodes, each renamed field keeping its JSON name"},
+		{"path-param-names", nil, serve, "path parameters named w, r, err, fmt, type: each value reaches the handler"},
+		{"media-type-names", nil, table, "media types differing only in spacing and case, which oapi-codegen names alike"},
+		{"security", nil, table, "every shape of OpenAPI security requirement (from-security): the table, auth.Scheme values and Route.Security compile against runtime/auth and are exactly what the document says"},
+		// The security case served through the real runtime with a verifier per
+		// scheme: 401 when no alternative's credentials all hold, 403 when
+		// authenticated but every alternative lacks a scope, combined requirements,
+		// each scheme type, API keys wrong, empty, twice or in another place.
+		{"security", []string{"serve_security_test.go.txt"}, []string{"--- PASS: TestServeSecurity", "--- PASS: TestRoutesTable"}, "Route.Security enforced with Config.Verifiers"},
+	}
+	for _, c := range cases {
+		name := c.name
+		if len(c.extra) > 0 {
+			name += "+" + strings.Join(c.extra, "+")
 		}
-	}
-}
-
-// TestCompileAndServeAdapted does for the route-adapted case what
-// TestCompileAndServe does for serve: it generates the case into a fresh
-// module (a replace to this checkout), vets it and runs its
-// serve_test.go.txt, which serves every adapted route over httptest with the
-// real runtime/auth: each reached with the right path values, 401 before 400
-// on a protected one, 404 for a path that does not fit, and every operation
-// wrapped once with its own entry.
-func TestCompileAndServeAdapted(t *testing.T) {
-	out := compileAndServeCase(t, "route-adapted")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-// TestCompileAndServeReservedImports compiles the reserved-imports case:
-// schemas whose x-go-name is auth, pathmatch or http, the names routes.gen.go's
-// imports take, are renamed by compat, so both files build side by side, and
-// the adapted route still serves.
-func TestCompileAndServeReservedImports(t *testing.T) {
-	out := compileAndServeCase(t, "reserved-imports")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-// TestCompileAndServeOperationIDCollision generates the operation-id-collision
-// case (operationIds and generated ids whose Go names collide) into a fresh
-// module, vets it (the strict server too) and runs its serve_test.go.txt: every
-// operation reaches the handler under the name specgate gave it, written names
-// kept, taken ones suffixed.
-func TestCompileAndServeOperationIDCollision(t *testing.T) {
-	out := compileAndServeCase(t, "operation-id-collision")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-// TestCompileAndServeBackslashNames generates the backslash-names case
-// (parameter, header, cookie, scheme and scope names with backslashes and
-// percent signs, which oapi-codegen copies into Go literals) into a fresh
-// module, vets it and serves it: each value is bound under its name as
-// written and the response headers are set under theirs.
-func TestCompileAndServeBackslashNames(t *testing.T) {
-	out := compileAndServeCase(t, "backslash-names")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-// TestCompileXMLResponseEnum generates the xml-response-enum case (enums and
-// unions inside XML and YAML bodies, which oapi-codegen does not decode) into
-// a fresh module and vets and tests it: every type the output names is
-// declared.
-func TestCompileXMLResponseEnum(t *testing.T) {
-	out := compileAndServeCase(t, "xml-response-enum")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestCompileCallbackNames generates the callback-names case (callback
-// operations named like a route, a callback object shared by two operations,
-// callbacks without operationId named alike) into a fresh module and vets and
-// tests it: no type is declared twice.
-func TestCompileCallbackNames(t *testing.T) {
-	out := compileAndServeCase(t, "callback-names")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestCompileUnionArrayEnum generates the union-array-enum case (oneOf/anyOf
-// members that are arrays of an inline enum, which oapi-codegen names like
-// the member) into a fresh module and vets and tests it.
-func TestCompileUnionArrayEnum(t *testing.T) {
-	out := compileAndServeCase(t, "union-array-enum")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestCompileMultipartTypes generates the multipart-types case (one request
-// body listing several multipart/* types, which oapi-codegen would all
-// declare as <Op>MultipartBody) into a fresh module and vets and tests it.
-func TestCompileMultipartTypes(t *testing.T) {
-	out := compileAndServeCase(t, "multipart-types")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestCompileFieldNames generates the field-names case (properties and
-// response headers whose Go field names collide) into a fresh module, vets it
-// and decodes a body with every property: each renamed field keeps its JSON
-// name.
-func TestCompileFieldNames(t *testing.T) {
-	out := compileAndServeCase(t, "field-names")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestCompileAndServePathParamNames generates the path-param-names case (path
-// parameters named w, r, err, fmt, type) into a fresh module, vets it and
-// serves it: each value reaches the handler.
-func TestCompileAndServePathParamNames(t *testing.T) {
-	out := compileAndServeCase(t, "path-param-names")
-	for _, want := range []string{"--- PASS: TestServe", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
-	}
-}
-
-// TestCompileMediaTypeNames generates the media-type-names case (media types
-// differing only in spacing and case, which oapi-codegen names alike) into a
-// fresh module and vets it.
-func TestCompileMediaTypeNames(t *testing.T) {
-	out := compileAndServeCase(t, "media-type-names")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestCompileAndServeSecurity generates the security case (every shape of
-// OpenAPI security requirement, from-security) into a fresh module, vets it and
-// runs its serve_test.go.txt: the generated table, auth.Scheme values and
-// Route.Security included, compiles against runtime/auth and is exactly what
-// the document says.
-func TestCompileAndServeSecurity(t *testing.T) {
-	out := compileAndServeCase(t, "security")
-	if !strings.Contains(out, "--- PASS: TestRoutesTable") {
-		t.Errorf("go test output lacks TestRoutesTable passing:\n%s", out)
-	}
-}
-
-// TestServeSecurityRequirements serves the security case through the real
-// runtime/auth with a verifier per scheme (serve_security_test.go.txt): 401
-// when no alternative's credentials all hold, 403 when authenticated but every
-// alternative lacks a scope, combined requirements, each scheme type, API keys
-// wrong, empty, twice or in another place. It needs the runtime's enforcement
-// of Route.Security and Config.Verifiers.
-func TestServeSecurityRequirements(t *testing.T) {
-	out := compileAndServeCase(t, "security", "serve_security_test.go.txt")
-	for _, want := range []string{"--- PASS: TestServeSecurity", "--- PASS: TestRoutesTable"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("go test output lacks %q:\n%s", want, out)
-		}
+		t.Run(name, func(t *testing.T) {
+			out := compileAndServeCase(t, c.name, c.extra...)
+			for _, want := range c.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("%s: go test output lacks %q:\n%s", c.why, want, out)
+				}
+			}
+		})
 	}
 }
 

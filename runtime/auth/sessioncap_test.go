@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -50,34 +49,10 @@ type capSession struct{ access, refresh string }
 
 func (s capSession) both() string { return s.access + "; " + s.refresh }
 
-// capCall sends one request with a raw Cookie header and returns the status and
-// the cookies the response set, by name.
-func capCall(t *testing.T, method, url, cookie string) (int, map[string]string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	set := map[string]string{}
-	for _, c := range resp.Cookies() {
-		set[c.Name] = c.Value
-	}
-	return resp.StatusCode, set
-}
-
 // capLogin signs user in on n; cookie is what the browser already holds ("" for none).
 func capLogin(t *testing.T, n *capNode, user, cookie string) capSession {
 	t.Helper()
-	st, set := capCall(t, "POST", n.url+"/login?u="+user, cookie)
+	st, set := storetest.Call(t, "POST", n.url+"/login?u="+user, cookie)
 	if st != http.StatusNoContent {
 		t.Fatalf("login: %d", st)
 	}
@@ -87,7 +62,7 @@ func capLogin(t *testing.T, n *capNode, user, cookie string) capSession {
 // capServes fails unless n serves /me to s's access token (and so caches it as live).
 func capServes(t *testing.T, n *capNode, s capSession, what string) {
 	t.Helper()
-	if st, _ := capCall(t, "GET", n.url+"/me", s.access); st != http.StatusOK {
+	if st, _ := storetest.Call(t, "GET", n.url+"/me", s.access); st != http.StatusOK {
 		t.Fatalf("%s refused: %d, want 200", what, st)
 	}
 }
@@ -95,10 +70,10 @@ func capServes(t *testing.T, n *capNode, s capSession, what string) {
 // capRefused fails unless n answers 401 to s's access token and to its refresh token.
 func capRefused(t *testing.T, n *capNode, s capSession, what string) {
 	t.Helper()
-	if st, _ := capCall(t, "GET", n.url+"/me", s.access); st != http.StatusUnauthorized {
+	if st, _ := storetest.Call(t, "GET", n.url+"/me", s.access); st != http.StatusUnauthorized {
 		t.Fatalf("%s: access token answered %d, want 401", what, st)
 	}
-	if st, _ := capCall(t, "POST", n.url+"/refresh", s.refresh); st != http.StatusUnauthorized {
+	if st, _ := storetest.Call(t, "POST", n.url+"/refresh", s.refresh); st != http.StatusUnauthorized {
 		t.Fatalf("%s: refresh token answered %d, want 401", what, st)
 	}
 }
@@ -109,7 +84,7 @@ func capRefusedWithin(t *testing.T, n *capNode, s capSession, start time.Time, l
 	t.Helper()
 	deadline := start.Add(limit + 2*time.Second)
 	for {
-		st, _ := capCall(t, "GET", n.url+"/me", s.access)
+		st, _ := storetest.Call(t, "GET", n.url+"/me", s.access)
 		took := time.Since(start)
 		switch {
 		case st == http.StatusUnauthorized:
@@ -146,7 +121,7 @@ func capEvictsOldest(t *testing.T, nodes []*capNode, limit time.Duration) {
 		capServes(t, n, third, "third session")
 		capServes(t, n, bob, "another user's session")
 	}
-	if st, _ := capCall(t, "POST", a.url+"/refresh", second.refresh); st != http.StatusNoContent {
+	if st, _ := storetest.Call(t, "POST", a.url+"/refresh", second.refresh); st != http.StatusNoContent {
 		t.Fatalf("refresh of the second session: %d", st)
 	}
 	a.mu.Lock()
@@ -201,7 +176,7 @@ func TestSessionCapEndedSessionsFreeSlots(t *testing.T) {
 	a, b := nodes[0], nodes[1]
 	first := capLogin(t, a, "alice", "")
 	second := capLogin(t, a, "alice", "")
-	if st, _ := capCall(t, "POST", a.url+"/logout", first.both()); st != http.StatusNoContent {
+	if st, _ := storetest.Call(t, "POST", a.url+"/logout", first.both()); st != http.StatusNoContent {
 		t.Fatalf("logout: %d", st)
 	}
 	third := capLogin(t, b, "alice", "")

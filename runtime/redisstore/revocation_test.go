@@ -1,7 +1,6 @@
 package redisstore_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,33 +31,9 @@ func newReplicas(t *testing.T, n int, newStore func() auth.RefreshStore) []repli
 	return out
 }
 
-// call sends one request with a raw Cookie header; it returns the status and the
-// cookies the response set, by name.
-func call(t *testing.T, method, url, cookie string) (int, map[string]string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	set := map[string]string{}
-	for _, c := range resp.Cookies() {
-		set[c.Name] = c.Value
-	}
-	return resp.StatusCode, set
-}
-
 func loginOn(t *testing.T, r replica, user string) (access, refresh string) {
 	t.Helper()
-	st, set := call(t, "POST", r.url+"/login?u="+user, "")
+	st, set := storetest.Call(t, "POST", r.url+"/login?u="+user, "")
 	if st != http.StatusNoContent {
 		t.Fatalf("login: %d", st)
 	}
@@ -67,7 +42,7 @@ func loginOn(t *testing.T, r replica, user string) (access, refresh string) {
 
 func serves(t *testing.T, r replica, cookie string) {
 	t.Helper()
-	if st, _ := call(t, "GET", r.url+"/me", cookie); st != http.StatusOK {
+	if st, _ := storetest.Call(t, "GET", r.url+"/me", cookie); st != http.StatusOK {
 		t.Fatalf("live session refused: %d", st)
 	}
 }
@@ -78,7 +53,7 @@ func refusedWithin(t *testing.T, r replica, cookie string, start time.Time, limi
 	t.Helper()
 	deadline := start.Add(limit + 2*time.Second)
 	for {
-		st, _ := call(t, "GET", r.url+"/me", cookie)
+		st, _ := storetest.Call(t, "GET", r.url+"/me", cookie)
 		took := time.Since(start)
 		switch {
 		case st == http.StatusUnauthorized:
@@ -105,7 +80,7 @@ func case44(t *testing.T, rs []replica, limit time.Duration, before func()) {
 		serves(t, b, access)
 		before()
 		start := time.Now()
-		if st, _ := call(t, "POST", a.url+"/logout", access+"; "+refresh); st != http.StatusNoContent {
+		if st, _ := storetest.Call(t, "POST", a.url+"/logout", access+"; "+refresh); st != http.StatusNoContent {
 			t.Fatalf("logout: %d", st)
 		}
 		t.Logf("logout: refused on the other instance after %v", refusedWithin(t, b, access, start, limit))
@@ -113,13 +88,13 @@ func case44(t *testing.T, rs []replica, limit time.Duration, before func()) {
 	t.Run("reuse detection", func(t *testing.T) {
 		access, refresh := loginOn(t, a, "alice")
 		serves(t, b, access)
-		if st, _ := call(t, "POST", a.url+"/refresh", refresh); st != http.StatusNoContent {
+		if st, _ := storetest.Call(t, "POST", a.url+"/refresh", refresh); st != http.StatusNoContent {
 			t.Fatalf("refresh: %d", st)
 		}
 		time.Sleep(5 * time.Millisecond) // past the 1ms grace window
 		before()
 		start := time.Now()
-		if st, _ := call(t, "POST", a.url+"/refresh", refresh); st != http.StatusUnauthorized {
+		if st, _ := storetest.Call(t, "POST", a.url+"/refresh", refresh); st != http.StatusUnauthorized {
 			t.Fatalf("replay: %d, want 401", st)
 		}
 		t.Logf("reuse detection: refused on the other instance after %v", refusedWithin(t, b, access, start, limit))

@@ -30,10 +30,10 @@ func newCappedReplicas(t *testing.T, n, max int, newStore func() auth.RefreshSto
 // refusedBoth fails unless r answers 401 to the access and to the refresh token.
 func refusedBoth(t *testing.T, r replica, access, refresh, what string) {
 	t.Helper()
-	if st, _ := call(t, "GET", r.url+"/me", access); st != http.StatusUnauthorized {
+	if st, _ := storetest.Call(t, "GET", r.url+"/me", access); st != http.StatusUnauthorized {
 		t.Fatalf("%s: access token answered %d, want 401", what, st)
 	}
-	if st, _ := call(t, "POST", r.url+"/refresh", refresh); st != http.StatusUnauthorized {
+	if st, _ := storetest.Call(t, "POST", r.url+"/refresh", refresh); st != http.StatusUnauthorized {
 		t.Fatalf("%s: refresh token answered %d, want 401", what, st)
 	}
 }
@@ -78,7 +78,7 @@ func sessionCap(t *testing.T, newReplicas func(max int) []replica) {
 		a, b := rs[0], rs[1]
 		first, firstRefresh := loginOn(t, a, "dave")
 		second, _ := loginOn(t, a, "dave")
-		if st, _ := call(t, "POST", a.url+"/logout", first+"; "+firstRefresh); st != http.StatusNoContent {
+		if st, _ := storetest.Call(t, "POST", a.url+"/logout", first+"; "+firstRefresh); st != http.StatusNoContent {
 			t.Fatalf("logout: %d", st)
 		}
 		third, _ := loginOn(t, b, "dave")

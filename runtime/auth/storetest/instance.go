@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -74,4 +75,28 @@ func Instance(t testing.TB, cfg auth.Config[string]) (*auth.Authenticator[string
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); a.Close() })
 	return a, srv.URL
+}
+
+// Call sends one request to an Instance with a raw Cookie header ("" for none)
+// and returns the status and the cookies the response set, by name.
+func Call(t testing.TB, method, url, cookie string) (int, map[string]string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	set := map[string]string{}
+	for _, c := range resp.Cookies() {
+		set[c.Name] = c.Value
+	}
+	return resp.StatusCode, set
 }
