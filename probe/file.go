@@ -77,7 +77,7 @@ func ParseFile(name string, data []byte, getenv func(string) (string, bool)) (*F
 	if getenv == nil {
 		getenv = os.LookupEnv
 	}
-	p := &fileParser{name: name, getenv: getenv}
+	p := &fileParser{name: name, data: data, getenv: getenv}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, p.yamlError(data, err)
@@ -94,6 +94,7 @@ func ParseFile(name string, data []byte, getenv func(string) (string, bool)) (*F
 
 type fileParser struct {
 	name   string
+	data   []byte // the file, to place errors inside a value
 	getenv func(string) (string, bool)
 }
 
@@ -119,6 +120,35 @@ func (p *fileParser) yamlError(data []byte, err error) error {
 
 func (p *fileParser) errorf(n *yaml.Node, format string, args ...any) error {
 	return &FileError{File: p.name, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+}
+
+// errorfAt is errorf at the ${ that starts at byte i of scalar n's value, where
+// the value is written on one line with nothing escaped before it (the file is
+// checked to hold ${ there); else at the value.
+func (p *fileParser) errorfAt(n *yaml.Node, i int, format string, args ...any) error {
+	err := p.errorf(n, format, args...).(*FileError)
+	before := n.Value[:i]
+	for j := 0; j < len(before); j++ {
+		if c := before[j]; c < 0x20 || c > 0x7e || c == '\\' || c == '"' || c == '\'' {
+			return err
+		}
+	}
+	col := n.Column + i
+	if n.Style == yaml.DoubleQuotedStyle || n.Style == yaml.SingleQuotedStyle {
+		col++
+	} else if n.Style != 0 {
+		return err
+	}
+	lines := strings.Split(string(p.data), "\n")
+	if n.Line < 1 || n.Line > len(lines) {
+		return err
+	}
+	line := []rune(lines[n.Line-1])
+	if col < 1 || col+1 > len(line) || string(line[col-1:col+1]) != "${" {
+		return err
+	}
+	err.Col = col
+	return err
 }
 
 // mapping checks that n is a mapping with only the given keys, each once, and
@@ -393,15 +423,15 @@ func (p *fileParser) expand(n *yaml.Node) (string, error) {
 		case '{':
 			end := strings.IndexByte(s[i:], '}')
 			if end < 0 {
-				return "", p.errorf(n, "unterminated ${ in %q", s)
+				return "", p.errorfAt(n, i, "unterminated ${ in %q", s)
 			}
 			name := s[i+2 : i+end]
 			if !envName.MatchString(name) {
-				return "", p.errorf(n, "${%s}: not a variable name", name)
+				return "", p.errorfAt(n, i, "${%s}: not a variable name", name)
 			}
 			v, ok := p.getenv(name)
 			if !ok {
-				return "", p.errorf(n, "environment variable %s is not set", name)
+				return "", p.errorfAt(n, i, "environment variable %s is not set", name)
 			}
 			b.WriteString(v)
 			i += end
