@@ -20,13 +20,14 @@ package pathmatch
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // Segment is one check of an adapted route: the value of the registered
 // pattern's wildcard named Wildcard must consist of Text[0], the value of
 // Params[0], Text[1], ... the value of Params[n-1], Text[n], where Text is
 // unescaped literal text. Every parameter takes a non-empty value, as short
-// as possible except the last, which takes the rest (no backtracking: the
+// as possible (at least one character) except the last, which takes the rest (no backtracking: the
 // first place the following text appears ends a parameter). A parameter
 // written twice, in this Segment or another of the same route, must have one
 // value. With no Params the Segment is a literal: the value must be Text[0].
@@ -68,15 +69,17 @@ func (s Segment) match(value string, names, values []string) ([]string, []string
 				return nil, nil, false
 			}
 		} else {
-			// The shortest non-empty value followed by next.
-			j := -1
-			if v != "" {
-				j = strings.Index(v[1:], next)
+			// The shortest non-empty value followed by next: at least one
+			// character, so {a}{b} never splits a multi-byte one.
+			if v == "" {
+				return nil, nil, false
 			}
+			_, first := utf8.DecodeRuneInString(v)
+			j := strings.Index(v[first:], next)
 			if j < 0 {
 				return nil, nil, false
 			}
-			val, v = v[:j+1], v[j+1+len(next):]
+			val, v = v[:first+j], v[first+j+len(next):]
 		}
 		if val == "" {
 			return nil, nil, false

@@ -40,9 +40,13 @@ func TestSegmentMatch(t *testing.T) {
 		{"abd", seg("f", []string{"abc"}), nil},
 		{"", seg("f", []string{""}), []string{}},
 		{"", seg("f", []string{"", "-", ""}, "a", "b"), nil},
-		{"a/b.json", seg("rest", []string{"", ".json"}, "p"), []string{"a/b"}}, // a {name...} value is text like any other
-		{"x", seg("f", nil), nil},                                              // malformed: no text
-		{"x", seg("f", []string{""}, "p"), nil},                                // malformed: text and params do not fit
+		{"a/b.json", seg("rest", []string{"", ".json"}, "p"), []string{"a/b"}},     // a {name...} value is text like any other
+		{"ab", seg("f", []string{"", "", ""}, "a", "b"), []string{"a", "b"}},       // adjacent parameters: the first takes one character
+		{"éb", seg("f", []string{"", "", ""}, "a", "b"), []string{"é", "b"}},       // ... a whole one, never a byte of it
+		{"é", seg("f", []string{"", "", ""}, "a", "b"), nil},                       // one character cannot fill two parameters
+		{"\xffb", seg("f", []string{"", "", ""}, "a", "b"), []string{"\xff", "b"}}, // an invalid byte counts as one
+		{"x", seg("f", nil), nil},                                                  // malformed: no text
+		{"x", seg("f", []string{""}, "p"), nil},                                    // malformed: text and params do not fit
 	} {
 		got, ok := tc.seg.Match(tc.v)
 		if ok != (tc.want != nil) || !slices.Equal(got, tc.want) {
