@@ -3,6 +3,8 @@ package probe
 import (
 	"errors"
 	"testing"
+
+	"github.com/specgate/specgate/generator"
 )
 
 // TestParseFileEnvPosition: an unset or malformed ${NAME} is reported at the ${
@@ -42,5 +44,32 @@ func TestParseFileEnvPosition(t *testing.T) {
 				t.Errorf("%s: at %d:%d, want 4:%d (%v)", c.value, fe.Line, fe.Col, c.col, err)
 			}
 		})
+	}
+}
+
+// TestSkipReason: the login route is skipped for every identity, and the
+// reason names all identities that sign in with it, not only the first.
+func TestSkipReason(t *testing.T) {
+	login := &Login{Method: "POST", Path: "/api/v1/auth/login"}
+	ids := []*identity{
+		{Identity: Identity{Name: "reader", Login: login}},
+		{Identity: Identity{Name: "exporter", Headers: map[string]string{"X-API-Key": "k"}}},
+		{Identity: Identity{Name: "admin", Login: login}},
+	}
+	f := &File{Skip: []string{"logout"}}
+	for _, c := range []struct {
+		route  generator.Route
+		unsafe bool
+		want   string
+	}{
+		{generator.Route{Method: "POST", Pattern: "/api/v1/auth/login", OperationID: "login"}, true, "the login request identities sign in with (reader, admin)"},
+		{generator.Route{Method: "POST", Pattern: "/api/v1/auth/logout", OperationID: "logout"}, true, "listed under skip in the probe file"},
+		{generator.Route{Method: "PUT", Pattern: "/api/v1/subscription", OperationID: "update"}, false, "unsafe method: pass --unsafe to send it"},
+		{generator.Route{Method: "PUT", Pattern: "/api/v1/subscription", OperationID: "update"}, true, ""},
+		{generator.Route{Method: "GET", Pattern: "/api/v1/me", OperationID: "getMe"}, false, ""},
+	} {
+		if got := skipReason(c.route, f, ids, c.unsafe); got != c.want {
+			t.Errorf("%s %s (unsafe %v): %q, want %q", c.route.Method, c.route.Pattern, c.unsafe, got, c.want)
+		}
 	}
 }

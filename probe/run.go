@@ -152,10 +152,16 @@ func skipReason(r generator.Route, f *File, ids []*identity, unsafe bool) string
 	if !unsafe && !safeMethod(r.Method) {
 		return "unsafe method: pass --unsafe to send it"
 	}
+	// Sending the login route as every identity would only sign in again (or
+	// count towards its throttle); the route is named for all who use it.
+	var users []string
 	for _, id := range ids {
 		if id.Login != nil && id.Login.Method == r.Method && r.Pattern == id.Login.Path {
-			return "the login request of " + id.Name
+			users = append(users, id.Name)
 		}
+	}
+	if len(users) > 0 {
+		return "the login request identities sign in with (" + strings.Join(users, ", ") + ")"
 	}
 	return ""
 }
