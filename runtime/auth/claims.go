@@ -45,8 +45,83 @@ type claims struct {
 func (c *claims) has(b claimBit) bool { return c.seen&b != 0 }
 
 // parseClaims fills c from the JSON object b (valid UTF-8 already) and reports
-// whether b is a well-formed object without duplicate or mistyped claims.
+// whether b is a well-formed object without duplicate or mistyped claims. The
+// payloads this package mints are read by parseMinted, the rest by
+// parseClaimsAny; both give the same claims for what parseMinted reads
+// (FuzzParseClaims).
 func parseClaims(b []byte, c *claims, wantIss, wantAud string) bool {
+	var m claims
+	if parseMinted(b, &m, wantIss, wantAud) {
+		*c = m
+		return true
+	}
+	return parseClaimsAny(b, c, wantIss, wantAud)
+}
+
+// parseMinted reads exactly the layout appendPayload writes, with the expected
+// issuer and audience and no escapes: fixed key order, no whitespace, sid and
+// roles optional. It is the cold path's parser (issue 16): fixed literals
+// compared in place of a key lookup, duplicate check and whitespace skip per
+// claim. It reports false, leaving the verdict to parseClaimsAny, on anything
+// else, a wrong issuer or audience included.
+func parseMinted(b []byte, c *claims, wantIss, wantAud string) bool {
+	s := scanner{b: b}
+	var iss, aud []byte
+	var ok bool
+	if !s.lit(`{"iss":`) {
+		return false
+	}
+	if iss, ok = s.plainStr(); !ok || string(iss) != wantIss || !s.lit(`,"sub":`) {
+		return false
+	}
+	sub, ok := s.plainStr()
+	if !ok || !s.lit(`,"aud":`) {
+		return false
+	}
+	if aud, ok = s.plainStr(); !ok || string(aud) != wantAud || !s.lit(`,"exp":`) {
+		return false
+	}
+	if c.exp, ok = s.date(); !ok || !s.lit(`,"iat":`) {
+		return false
+	}
+	if c.iat, ok = s.date(); !ok || !s.lit(`,"jti":`) {
+		return false
+	}
+	if _, ok = s.plainStr(); !ok { // jti
+		return false
+	}
+	c.seen = claimIss | claimSub | claimAud | claimExp | claimIat | claimJti
+	if s.lit(`,"sid":`) {
+		sid, ok := s.plainStr()
+		if !ok {
+			return false
+		}
+		c.sid = string(sid)
+		c.seen |= claimSid
+	}
+	if s.lit(`,"roles":[`) {
+		for first := true; first || s.eat(','); first = false {
+			r, ok := s.plainStr()
+			if !ok {
+				return false
+			}
+			c.roles = append(c.roles, string(r))
+		}
+		if !s.eat(']') {
+			return false
+		}
+		c.seen |= claimRoles
+	}
+	if !s.eat('}') || s.i != len(b) {
+		return false
+	}
+	c.sub, c.issOK, c.audOK = string(sub), true, true
+	return true
+}
+
+// parseClaimsAny is parseClaims for any JSON object: whitespace, any key order,
+// escapes, an aud array and custom claims.
+func parseClaimsAny(b []byte, c *claims, wantIss, wantAud string) bool {
 	s := scanner{b: b}
 	var unknown [maxUnknownClaims][]byte
 	nUnknown := 0
@@ -301,6 +376,25 @@ func (s *scanner) str() ([]byte, bool) {
 		return b[start:i], true
 	}
 	return s.strEscaped(start) // at the backslash
+}
+
+// plainStr reads a JSON string without escapes, its bytes aliasing b; false on
+// anything else, an escape included.
+func (s *scanner) plainStr() ([]byte, bool) {
+	b, i := s.b, s.i
+	if i >= len(b) || b[i] != '"' {
+		return nil, false
+	}
+	i++
+	start := i
+	for i < len(b) && !strStop[b[i]] {
+		i++
+	}
+	if i == len(b) || b[i] != '"' {
+		return nil, false
+	}
+	s.i = i + 1
+	return b[start:i], true
 }
 
 func (s *scanner) strEscaped(start int) ([]byte, bool) {

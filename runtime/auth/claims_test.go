@@ -78,3 +78,30 @@ func reHead(tok, header string) string {
 	}
 	return enc(header) + tok[i:]
 }
+
+// TestParseMinted: every payload mint writes, with or without sid and roles, is
+// read by the minted-layout reader (the cold path's fast one), and only with the
+// expected issuer and audience; what it reads is what parseClaimsAny reads.
+func TestParseMinted(t *testing.T) {
+	for _, tc := range []struct {
+		sid   string
+		roles []string
+	}{{"", nil}, {"fam-1", nil}, {"", []string{"admin"}}, {"fam-2", []string{"a", "b", "c"}}} {
+		b := appendPayload(nil, testIssuer, "alice", testAudience, 1800000060, 1800000000, make([]byte, 16), tc.sid, tc.roles)
+		var m, any claims
+		if !parseMinted(b, &m, testIssuer, testAudience) {
+			t.Fatalf("%s: not read by parseMinted", b)
+		}
+		if !parseClaimsAny(b, &any, testIssuer, testAudience) || fmt.Sprint(m) != fmt.Sprint(any) {
+			t.Errorf("%s: parseMinted %+v, parseClaimsAny %+v", b, m, any)
+		}
+		if m.sub != "alice" || m.sid != tc.sid || len(m.roles) != len(tc.roles) || m.exp != 1800000060 || m.iat != 1800000000 {
+			t.Errorf("%s: read as %+v", b, m)
+		}
+		for _, want := range [][2]string{{"other", testAudience}, {testIssuer, "other"}} {
+			if parseMinted(b, new(claims), want[0], want[1]) {
+				t.Errorf("%s: read with issuer %q, audience %q", b, want[0], want[1])
+			}
+		}
+	}
+}

@@ -27,13 +27,11 @@ func readCookies(lines []string, accessName, refreshName string) jar {
 		for line != "" {
 			var part string
 			part, line, _ = strings.Cut(line, ";")
-			part = strings.TrimLeft(part, " \t")
-			name, val, ok := strings.Cut(part, "=")
+			name, val, ok := strings.Cut(trimBlankLeft(part), "=")
 			if !ok {
 				continue
 			}
-			name = strings.TrimRight(name, " \t")
-			val = strings.TrimRight(val, " \t")
+			name, val = trimBlankRight(name), trimBlankRight(val)
 			switch name {
 			case accessName:
 				j.duplicate = j.duplicate || seenA
@@ -46,6 +44,23 @@ func readCookies(lines []string, accessName, refreshName string) jar {
 	}
 	j.present = seenA || seenR
 	return j
+}
+
+// trimBlankLeft and trimBlankRight strip spaces and tabs, the blanks a Cookie
+// header may hold around its pairs: strings.TrimLeft(s, " \t") as a loop the
+// compiler inlines, since readCookies runs on every guarded request.
+func trimBlankLeft(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	return s
+}
+
+func trimBlankRight(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // cookieValueOK accepts only what we set: base64url and dots, under the size cap.

@@ -176,14 +176,14 @@ func cookieValue(lines []string, name string) (string, Reason) {
 		for line != "" {
 			var part string
 			part, line, _ = strings.Cut(line, ";")
-			k, v, ok := strings.Cut(strings.TrimLeft(part, " \t"), "=")
-			if !ok || strings.TrimRight(k, " \t") != name {
+			k, v, ok := strings.Cut(trimBlankLeft(part), "=")
+			if !ok || trimBlankRight(k) != name {
 				continue
 			}
 			if n++; n > 1 {
 				return "", ReasonDuplicateCookie
 			}
-			val = strings.TrimRight(v, " \t")
+			val = trimBlankRight(v)
 		}
 	}
 	switch {

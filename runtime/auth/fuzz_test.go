@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,9 @@ func FuzzReadCookies(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, header string) {
+		if trimBlankLeft(header) != strings.TrimLeft(header, " \t") || trimBlankRight(header) != strings.TrimRight(header, " \t") {
+			t.Fatalf("%q: the blank trims differ from strings.TrimLeft/TrimRight", header)
+		}
 		j := readCookies([]string{header}, "__Host-access", "__Host-refresh")
 		if !strings.Contains(header, j.access) || !strings.Contains(header, j.refresh) {
 			t.Fatalf("values not from the header: %+v", j)
@@ -67,6 +71,24 @@ func FuzzVerifyToken(f *testing.F) {
 		if v == nil || v.sub == "" || !strings.HasPrefix(tok, ks.access.header+".") {
 			t.Fatalf("accepted %q as %+v", tok, v)
 		}
+		if !cookieValueOK(tok) { // what lets verifyTokenBytes skip the byte scan
+			t.Fatalf("accepted %q, which holds a byte we never write", tok)
+		}
+	})
+}
+
+// FuzzVerifyTokenBytes: verifyTokenBytes, which scans a token's bytes only after
+// verification failed, gives every token the reason it got when the scan came first.
+func FuzzVerifyTokenBytes(f *testing.F) {
+	ks, want, now, seeds := verifyBytesCase(f)
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		var v1, v2 verified
+		if got, was := verifyTokenBytes(&v1, tok, ks.accessVerify, want, now), scanFirst(&v2, tok, ks.accessVerify, want, now); got != was || !reflect.DeepEqual(v1, v2) {
+			t.Fatalf("%q: %s %+v, with the scan first %s %+v", tok, got, v1, was, v2)
+		}
 	})
 }
 
@@ -80,8 +102,25 @@ func FuzzParseClaims(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, roles := range [][]string{nil, {"admin"}, {"a", "b<&>", "é"}} {
+		for _, sid := range []string{"", "fam-1"} {
+			f.Add(appendPayload(nil, "i", "alice", "a", 1800000060, 1800000000, make([]byte, 16), sid, roles))
+		}
+	}
+	f.Add(appendPayload(nil, "other", "alice", "a", 1, 2, nil, "", nil))
+	f.Add(appendPayload(nil, "i", "", "a", 1, 2, nil, "", []string{}))
+	f.Add([]byte(`{"iss":"i","sub":"s","aud":"a","exp":01,"iat":2,"jti":""}`))
+	f.Add([]byte(`{"iss":"i","sub":"s","aud":"a","exp":1,"iat":2,"jti":"","roles":[]}`))
+	f.Add([]byte(`{"iss":"i","sub":"s\u0041","aud":"a","exp":1,"iat":2,"jti":""}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var c claims
-		parseClaims(b, &c, "i", "a")
+		var c, m, any claims
+		ok := parseClaims(b, &c, "i", "a")
+		if !parseMinted(b, &m, "i", "a") {
+			return
+		}
+		// What the minted-layout reader accepts, the general one reads the same.
+		if !parseClaimsAny(b, &any, "i", "a") || !reflect.DeepEqual(m, any) || !ok || !reflect.DeepEqual(c, any) {
+			t.Fatalf("%q: parseMinted %+v, parseClaimsAny %+v", b, m, any)
+		}
 	})
 }

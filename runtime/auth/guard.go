@@ -138,17 +138,15 @@ func (a *Authenticator[U]) authenticate(w http.ResponseWriter, r *http.Request) 
 			}
 		}
 		if v == nil && reason == ReasonMissing {
-			if !cookieValueOK(access) {
-				reason = ReasonMalformed
-				if len(access) > maxTokenLen {
-					reason = ReasonOversize
-				}
-			} else if reason = verifyTokenInto(&fresh, access, ks.accessVerify, a.expect(), now); reason == ReasonNone {
+			switch reason = verifyTokenBytes(&fresh, access, ks.accessVerify, a.expect(), now); {
+			case reason == ReasonNone:
 				v = &fresh
 				if ks.cache != nil {
 					kept := fresh
 					ks.cache.put(access, &kept)
 				}
+			case reason == ReasonMalformed && len(access) > maxTokenLen:
+				reason = ReasonOversize
 			}
 		}
 		if v != nil {

@@ -40,9 +40,6 @@ func (a *Authenticator[U]) setSession(w http.ResponseWriter, s *session[U]) {
 // derives the same successor. With a denial it may also return a session holding
 // only the successor refresh token, which the caller must set (see refreshOnce).
 func (a *Authenticator[U]) refreshWith(ctx context.Context, ks *keySet, token string) (*session[U], *denial) {
-	if !cookieValueOK(token) {
-		return nil, unauthorized(ReasonMalformed, nil)
-	}
 	// The work must not die with the first caller's request: others share it.
 	ctx = context.WithoutCancel(ctx)
 	v, err, _ := a.refresh.Do(token, func() (any, error) {
@@ -65,12 +62,12 @@ func (a *Authenticator[U]) refreshOnce(ctx context.Context, ks *keySet, token st
 	reason := ReasonStateless
 	if a.cfg.Store == nil {
 		var v verified
-		if r := verifyTokenInto(&v, token, ks.refreshVerify, a.expectRefresh(), now); r != ReasonNone {
+		if r := verifyTokenBytes(&v, token, ks.refreshVerify, a.expectRefresh(), now); r != ReasonNone {
 			return nil, unauthorized(r, nil)
 		}
 		s.sub = v.sub
 	} else {
-		if !opaqueOK(token) {
+		if !opaqueOK(token) { // stricter than cookieValueOK
 			return nil, unauthorized(ReasonMalformed, nil)
 		}
 		next := ks.successor(token)

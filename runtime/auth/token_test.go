@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -258,5 +259,75 @@ func TestGolangJWTReference(t *testing.T) {
 	}
 	if v, r := verifyToken(signed, e.a.keys.Load().accessVerify, e.a.expect(), now); r != ReasonNone || v.sub != "bob" {
 		t.Fatalf("we reject golang-jwt's token: %s", r)
+	}
+}
+
+// scanFirst is how the guard read a token before issue 16: the byte scan, then
+// verification. verifyTokenBytes must agree with it on every token.
+func scanFirst(v *verified, tok string, verifiers []*signer, want expectations, now time.Time) Reason {
+	if !cookieValueOK(tok) {
+		return ReasonMalformed
+	}
+	return verifyTokenInto(v, tok, verifiers, want, now)
+}
+
+// verifyBytesCase is a key set and tokens for the byte checks: valid, expired,
+// and signed ones holding bytes we never write (a line break, which base64 skips,
+// a space, a quote, a byte over 0x7f) in each segment.
+func verifyBytesCase(tb testing.TB) (*keySet, expectations, time.Time, []string) {
+	key, _ := HMACKey(testKID, "HS256", testSecret)
+	ks, err := newKeySet(key, nil, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	want := expectations{iss: testIssuer, aud: testAudience, leeway: 10 * time.Second}
+	hdr := `{"alg":"HS256","kid":"k1","typ":"at+jwt"}`
+	body := `{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":1800000060,"iat":1800000000}`
+	expired := `{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":1700000060,"iat":1700000000}`
+	signed := func(h, b string) string { return h + "." + b + "." + hs("HS256", testSecret, h+"."+b) }
+	eh, eb := enc(hdr), enc(body)
+	seeds := []string{signed(eh, eb), signed(eh, enc(expired)), "", strings.Repeat("a", maxTokenLen+1),
+		signed(eh, eb) + strings.Repeat("A", maxTokenLen)}
+	for _, bad := range []string{"\n", "\r", "\r\n", " ", "\"", "\xff", "="} {
+		mid := len(eb) / 2
+		seeds = append(seeds,
+			signed(eh, eb[:mid]+bad+eb[mid:]), // in the body, signed over
+			signed(eh, eb+bad),                // at the body's end
+			signed(eh, enc(expired)[:4]+bad+enc(expired)[4:]),
+			signed(eh, eb)[:len(eh)+len(eb)+5]+bad+signed(eh, eb)[len(eh)+len(eb)+5:], // in the signature
+			signed(eh, eb)+bad,
+			bad+signed(eh, eb))
+	}
+	return ks, want, now, seeds
+}
+
+// TestVerifyTokenBytes: a signed token with a line break in its body is refused as
+// malformed by verification itself (base64 would skip it), and verifyTokenBytes
+// gives every seed the reason the scan-first order gave.
+func TestVerifyTokenBytes(t *testing.T) {
+	ks, want, now, seeds := verifyBytesCase(t)
+	var v verified
+	if r := verifyTokenInto(&v, seeds[0], ks.accessVerify, want, now); r != ReasonNone {
+		t.Fatalf("the valid seed: %s", r)
+	}
+	for _, tok := range seeds[5:] {
+		if strings.ContainsAny(tok, "\r\n") {
+			if r := verifyTokenInto(&v, tok, ks.accessVerify, want, now); r == ReasonNone || r == ReasonExpired {
+				t.Errorf("%q verified (%s): a line break passed", tok, r)
+			}
+		}
+	}
+	reasons := map[Reason]int{}
+	for _, tok := range seeds {
+		var v1, v2 verified
+		got, was := verifyTokenBytes(&v1, tok, ks.accessVerify, want, now), scanFirst(&v2, tok, ks.accessVerify, want, now)
+		if got != was || !reflect.DeepEqual(v1, v2) {
+			t.Errorf("%q: %s %+v, with the scan first %s %+v", tok, got, v1, was, v2)
+		}
+		reasons[got]++
+	}
+	if reasons[ReasonNone] != 1 || reasons[ReasonExpired] != 1 || reasons[ReasonMalformed] != len(seeds)-2 {
+		t.Errorf("the seeds do not cover what they should: %v", reasons)
 	}
 }
