@@ -431,7 +431,7 @@ func verifyTokenInto(v *verified, tok string, verifiers []*signer, want expectat
 // token that verifies is made of such bytes already: its header is one of ours,
 // its other segments strict base64url without line breaks, its dots two. So a
 // valid token is read once, not twice (issue 16), and every token gets the
-// reason it got when the scan came first (TestVerifyTokenBytesReason).
+// reason it got when the scan came first (TestVerifyTokenBytes).
 func verifyTokenBytes(v *verified, tok string, verifiers []*signer, want expectations, now time.Time) Reason {
 	r := verifyTokenInto(v, tok, verifiers, want, now)
 	if r != ReasonNone && !cookieValueOK(tok) {

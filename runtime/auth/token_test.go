@@ -271,19 +271,26 @@ func scanFirst(v *verified, tok string, verifiers []*signer, want expectations, 
 	return verifyTokenInto(v, tok, verifiers, want, now)
 }
 
-// verifyBytesCase is a key set and tokens for the byte checks: valid, expired,
-// and signed ones holding bytes we never write (a line break, which base64 skips,
-// a space, a quote, a byte over 0x7f) in each segment.
-func verifyBytesCase(tb testing.TB) (*keySet, expectations, time.Time, []string) {
+// verifyCase is the key set, expectations and time the token fuzzers verify
+// against, with the header they carry and a valid payload.
+func verifyCase(tb testing.TB) (ks *keySet, want expectations, now time.Time, hdr, valid string) {
 	key, _ := HMACKey(testKID, "HS256", testSecret)
 	ks, err := newKeySet(key, nil, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	now := time.Unix(1_800_000_000, 0)
-	want := expectations{iss: testIssuer, aud: testAudience, leeway: 10 * time.Second}
-	hdr := `{"alg":"HS256","kid":"k1","typ":"at+jwt"}`
-	body := `{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":1800000060,"iat":1800000000}`
+	now = time.Unix(1_800_000_000, 0)
+	want = expectations{iss: testIssuer, aud: testAudience, leeway: 10 * time.Second}
+	hdr = `{"alg":"HS256","kid":"k1","typ":"at+jwt"}`
+	valid = `{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":1800000060,"iat":1800000000}`
+	return ks, want, now, hdr, valid
+}
+
+// verifyBytesCase is a key set and tokens for the byte checks: valid, expired,
+// and signed ones holding bytes we never write (a line break, which base64 skips,
+// a space, a quote, a byte over 0x7f) in each segment.
+func verifyBytesCase(tb testing.TB) (*keySet, expectations, time.Time, []string) {
+	ks, want, now, hdr, body := verifyCase(tb)
 	expired := `{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":1700000060,"iat":1700000000}`
 	signed := func(h, b string) string { return h + "." + b + "." + hs("HS256", testSecret, h+"."+b) }
 	eh, eb := enc(hdr), enc(body)
