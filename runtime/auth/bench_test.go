@@ -30,7 +30,8 @@ import (
 // revoked (the session-state check; issue 13 allows it 100 ns more).
 // hmac-floor (issue 16) is the floor under the cold path: one HMAC-SHA256 over the
 // signing input (header.payload) of the access cookie the other cases send, with
-// one hash state reused through Reset; no HTTP, no decoding.
+// one hash state reused through Reset; no HTTP, no decoding. with-user,
+// b64-payload and claims are the cold path's other parts that cannot be skipped.
 func BenchmarkGuard(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
 	clock := func() time.Time { return now }
@@ -132,6 +133,46 @@ func BenchmarkGuard(b *testing.B) {
 		b.SetBytes(int64(len(input)))
 	})
 	run("bare", handler)
+	// The parts no cold request can skip, each alone (issue 16): with-user is bare
+	// behind a middleware that only puts the user in the request's context, as the
+	// guard must; b64-payload the strict decoding of the access token's payload
+	// segment; claims the reading of that payload. Their sum with hmac-floor is a
+	// lower bound for required-hs256-cold under this harness.
+	run("with-user", &withUserOnly{next: handler, user: users["alice"]})
+	seg := strings.Split(access.Value, ".")[1]
+	b.Run("b64-payload", func(b *testing.B) {
+		var buf [1024]byte
+		if n, err := b64.Decode(buf[:], []byte(seg)); err != nil || n != b64.DecodedLen(len(seg)) {
+			b.Fatal("the access token's payload does not decode")
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = b64.Decode(buf[:], []byte(seg))
+		}
+	})
+	b.Run("verify", func(b *testing.B) { // all the cold path's token work, without HTTP
+		ks, want := cold.keys.Load(), cold.expect()
+		var v verified
+		if r := verifyTokenBytes(&v, access.Value, ks.accessVerify, want, now); r != ReasonNone {
+			b.Fatal(r)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			verifyTokenBytes(&v, access.Value, ks.accessVerify, want, now)
+		}
+	})
+	b.Run("claims", func(b *testing.B) {
+		body, _ := b64.DecodeString(seg)
+		var c claims
+		if parseClaims(body, &c, testIssuer, testAudience) != ReasonNone || c.sub != "alice" {
+			b.Fatalf("the access token's payload does not read: %s", body)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			c = claims{}
+			parseClaims(body, &c, testIssuer, testAudience)
+		}
+	})
 	run("public", warm.Wrap(public, handler))
 	run("required-hs256", warm.Wrap(required, handler), access)
 	run("required-hs256-cold", cold.Wrap(required, handler), access)
@@ -178,4 +219,15 @@ func BenchmarkGuard(b *testing.B) {
 
 	runWith("security-1-alt", warm.Wrap(oneAlt, handler), apiKey)
 	runWith("security-3-alt", warm.Wrap(threeAlt, handler), apiKey)
+}
+
+// withUserOnly is with-user's middleware: it calls next through the interface, as
+// the guard does, so the request copy of r.WithContext escapes as it must there.
+type withUserOnly struct {
+	next http.Handler
+	user *testUser
+}
+
+func (m *withUserOnly) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.next.ServeHTTP(w, r.WithContext(withUser(r.Context(), m.user)))
 }

@@ -44,18 +44,23 @@ type claims struct {
 
 func (c *claims) has(b claimBit) bool { return c.seen&b != 0 }
 
-// parseClaims fills c from the JSON object b (valid UTF-8 already) and reports
-// whether b is a well-formed object without duplicate or mistyped claims. The
-// payloads this package mints are read by parseMinted, the rest by
-// parseClaimsAny; both give the same claims for what parseMinted reads
-// (FuzzParseClaims).
-func parseClaims(b []byte, c *claims, wantIss, wantAud string) bool {
+// parseClaims fills c from the decoded payload b: ReasonNone for a well-formed
+// object without duplicate or mistyped claims, ReasonMalformed for invalid UTF-8,
+// ReasonBadClaims for anything else. The payloads this package mints are read by
+// parseMinted, the rest by parseClaimsAny; both give the same claims for what
+// parseMinted reads (FuzzParseClaims). parseMinted reads only ASCII, so only what
+// it refuses pays for the UTF-8 check.
+func parseClaims(b []byte, c *claims, wantIss, wantAud string) Reason {
 	var m claims
-	if parseMinted(b, &m, wantIss, wantAud) {
+	switch {
+	case parseMinted(b, &m, wantIss, wantAud):
 		*c = m
-		return true
+	case !utf8.Valid(b):
+		return ReasonMalformed
+	case !parseClaimsAny(b, c, wantIss, wantAud):
+		return ReasonBadClaims
 	}
-	return parseClaimsAny(b, c, wantIss, wantAud)
+	return ReasonNone
 }
 
 // parseMinted reads exactly the layout appendPayload writes, with the expected
@@ -355,6 +360,15 @@ var strStop = func() (t [256]bool) {
 	return t
 }()
 
+// plainStop is strStop plus every byte of 0x80 and above: plainStr's stops.
+var plainStop = func() (t [256]bool) {
+	t = strStop
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // str reads a JSON string and returns its decoded bytes. Without escapes the
 // result aliases b.
 func (s *scanner) str() ([]byte, bool) {
@@ -378,10 +392,11 @@ func (s *scanner) str() ([]byte, bool) {
 	return s.strEscaped(start) // at the backslash
 }
 
-// plainStr reads a JSON string without escapes, its bytes aliasing b; false on
-// anything else, an escape included. Its scan repeats str's on purpose: sharing
-// it through a helper made plainStr too big to inline and the cold path about
-// 100 ns slower (tried, measured).
+// plainStr reads a JSON string of printable ASCII without escapes, its bytes
+// aliasing b; false on anything else, an escape or a byte of 0x80 and above
+// included, so what parseMinted accepts is ASCII and needs no UTF-8 check. Its
+// scan repeats str's on purpose: sharing it through a helper made plainStr too
+// big to inline and the cold path about 100 ns slower (tried, measured).
 func (s *scanner) plainStr() ([]byte, bool) {
 	b, i := s.b, s.i
 	if i >= len(b) || b[i] != '"' {
@@ -389,7 +404,7 @@ func (s *scanner) plainStr() ([]byte, bool) {
 	}
 	i++
 	start := i
-	for i < len(b) && !strStop[b[i]] {
+	for i < len(b) && !plainStop[b[i]] {
 		i++
 	}
 	if i == len(b) || b[i] != '"' {

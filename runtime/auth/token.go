@@ -9,11 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -44,10 +44,13 @@ type signer struct {
 // macState is one pooled HMAC and the scratch it works in, so verifying and signing
 // allocate nothing for the MAC once the pool is warm: hash.Hash takes a []byte,
 // and converting the token string would copy it to the heap on every request.
+// The decoded payload of a token being verified lives here too, so no buffer is
+// cleared for it per request.
 type macState struct {
-	h   hash.Hash
-	in  []byte // the signing input, copied from the token string
-	sum [64]byte
+	h    hash.Hash
+	in   []byte // the signing input, copied from the token string
+	sum  [64]byte
+	body []byte // the decoded payload (verifyTokenInto)
 }
 
 // maxPooledInput keeps one huge token from pinning a large buffer in the pool.
@@ -77,6 +80,9 @@ func (s *signer) getMAC() *macState {
 func (s *signer) putMAC(m *macState) {
 	if cap(m.in) > maxPooledInput {
 		m.in = nil
+	}
+	if cap(m.body) > maxPooledInput {
+		m.body = nil
 	}
 	s.macs.Put(m)
 }
@@ -112,19 +118,17 @@ func (s *signer) sign(payload []byte) (string, error) {
 	return string(b), err
 }
 
-// verify checks sig over input with an HMAC key: a pooled state, compared in
-// constant time (hmac.Equal). It takes sig through no interface, so a caller's
-// stack buffer stays on the stack. Asymmetric keys are verified in verifySegment.
-func (s *signer) verify(input string, sig []byte) bool {
-	if s.macs == nil || len(sig) != s.key.sigLen() {
+// verify checks the decoded signature sig over input with an HMAC key, in m, a
+// reset state from s.getMAC, compared in constant time (hmac.Equal). It takes
+// sig through no interface, so a caller's stack buffer stays on the stack.
+// Asymmetric keys are verified in verifySegment.
+func (s *signer) verify(m *macState, input string, sig []byte) bool {
+	if len(sig) != s.key.sigLen() {
 		return false
 	}
-	m := s.getMAC()
 	m.in = append(m.in[:0], input...)
 	m.h.Write(m.in)
-	ok := hmac.Equal(m.h.Sum(m.sum[:0]), sig)
-	s.putMAC(m)
-	return ok
+	return hmac.Equal(m.h.Sum(m.sum[:0]), sig)
 }
 
 // keySet is everything derived from one SetKeys call. It is swapped atomically,
@@ -337,10 +341,6 @@ func verifyToken(tok string, verifiers []*signer, want expectations, now time.Ti
 	return p, r
 }
 
-// maxStackBody is the decoded payload size verifyTokenInto decodes on the stack;
-// larger payloads (up to maxTokenLen) get a heap buffer.
-const maxStackBody = 1024
-
 // verifyTokenInto is verifyToken writing into v, so a caller that does not keep
 // the result allocates nothing for it. v is filled when the reason is ReasonNone
 // or ReasonExpired (the signature held; the caller may need to know that).
@@ -373,29 +373,48 @@ func verifyTokenInto(v *verified, tok string, verifiers []*signer, want expectat
 	if s == nil {
 		return ReasonUnknownKey
 	}
-	sigSeg := tok[d2+1:]
-	if b64.DecodedLen(len(sigSeg)) != s.key.sigLen() {
+	// The signature segment's exact length, not its decoded one: for 48 or 384
+	// byte signatures one character more decodes to the same length, and
+	// encoding/base64 would skip a line break there (TestSignatureLineBreak).
+	if len(tok)-d2-1 != b64.EncodedLen(s.key.sigLen()) {
 		return ReasonBadSignature
 	}
-	if !s.verifySegment(tok[:d2], sigSeg) {
+	if s.macs == nil {
+		return verifySigned(v, s, nil, tok, d1, d2, want, now)
+	}
+	m := s.getMAC() // the MAC and the decoded payload (no defer: this is the cold path)
+	r := verifySigned(v, s, m, tok, d1, d2, want, now)
+	s.putMAC(m)
+	return r
+}
+
+// verifySigned is verifyTokenInto from the signature on, for tok whose dots are
+// at d1 and d2 and whose header is s's; m is s's reset pooled state, nil for an
+// asymmetric key.
+func verifySigned(v *verified, s *signer, m *macState, tok string, d1, d2 int, want expectations, now time.Time) Reason {
+	if !s.verifySegment(m, tok[:d2], tok[d2+1:]) {
 		return ReasonBadSignature
 	}
 	bodySeg := tok[d1+1 : d2]
-	var bodyBuf [maxStackBody]byte
-	body := bodyBuf[:]
-	if need := b64.DecodedLen(len(bodySeg)); need > len(bodyBuf) {
-		body = make([]byte, need) // bounded by maxTokenLen
+	need := b64.DecodedLen(len(bodySeg)) // bounded by maxTokenLen
+	var body []byte
+	if m != nil {
+		m.body = slices.Grow(m.body[:0], need)[:need]
+		body = m.body
+	} else {
+		body = make([]byte, need) // an asymmetric key: its verification allocates anyway
 	}
 	n, err := b64.Decode(body, []byte(bodySeg))
 	// encoding/base64 skips CR and LF even when strict; a token holding one is
-	// not one we wrote. The signature segment cannot hide one: its decoded length
-	// would fall short of the key's.
-	if err != nil || strings.IndexByte(bodySeg, '\n') >= 0 || strings.IndexByte(bodySeg, '\r') >= 0 || !utf8.Valid(body[:n]) {
+	// not one we wrote. A skipped byte shows in the length: DecodedLen grows with
+	// every byte except the one that makes len%4 == 1, which no unpadded segment
+	// has. The signature segment cannot hide one: its length was checked exactly.
+	if err != nil || n != need || len(bodySeg)%4 == 1 {
 		return ReasonMalformed
 	}
 	var c claims
-	if !parseClaims(body[:n], &c, want.iss, want.aud) {
-		return ReasonBadClaims
+	if r := parseClaims(body[:n], &c, want.iss, want.aud); r != ReasonNone {
+		return r
 	}
 	switch {
 	case !c.has(claimIss) || !c.issOK:
@@ -431,24 +450,26 @@ func verifyTokenInto(v *verified, tok string, verifiers []*signer, want expectat
 // token that verifies is made of such bytes already: its header is one of ours,
 // its other segments strict base64url without line breaks, its dots two. So a
 // valid token is read once, not twice (issue 16), and every token gets the
-// reason it got when the scan came first (TestVerifyTokenBytes).
+// reason it got when the scan came first (TestVerifyTokenBytes). An expired
+// token skips the scan too: ReasonExpired comes only after the signature held.
 func verifyTokenBytes(v *verified, tok string, verifiers []*signer, want expectations, now time.Time) Reason {
 	r := verifyTokenInto(v, tok, verifiers, want, now)
-	if r != ReasonNone && !cookieValueOK(tok) {
+	if r != ReasonNone && r != ReasonExpired && !cookieValueOK(tok) {
 		return ReasonMalformed
 	}
 	return r
 }
 
-// verifySegment decodes the signature segment (strict base64url; its decoded
-// length was checked against the key's) and verifies it over input. HMAC
-// signatures are decoded on the stack; asymmetric ones (golang-jwt's Verify takes
-// the slice through an interface) into a heap buffer.
-func (s *signer) verifySegment(input, sigSeg string) bool {
-	if s.macs != nil {
+// verifySegment decodes the signature segment (strict base64url; its length was
+// checked against the key's) and verifies it over input. HMAC
+// signatures (m, the key's pooled state) are decoded on the stack; asymmetric
+// ones (m nil; golang-jwt's Verify takes the slice through an interface) into a
+// heap buffer.
+func (s *signer) verifySegment(m *macState, input, sigSeg string) bool {
+	if m != nil {
 		var buf [64]byte
 		n, err := b64.Decode(buf[:], []byte(sigSeg))
-		return err == nil && s.verify(input, buf[:n])
+		return err == nil && s.verify(m, input, buf[:n])
 	}
 	sig := make([]byte, b64.DecodedLen(len(sigSeg))) // RSA up to what maxTokenLen allows
 	n, err := b64.Decode(sig, []byte(sigSeg))

@@ -275,7 +275,10 @@ func scanFirst(v *verified, tok string, verifiers []*signer, want expectations, 
 // against, with the header they carry and a valid payload.
 func verifyCase(tb testing.TB) (ks *keySet, want expectations, now time.Time, hdr, valid string) {
 	key, _ := HMACKey(testKID, "HS256", testSecret)
-	ks, err := newKeySet(key, nil, 0)
+	// An HS384 key verifies too: its 48-byte signatures are the length where one
+	// more character decodes to the same size (TestSignatureLineBreak).
+	k384, _ := HMACKey(kid384, "HS384", testSecret)
+	ks, err := newKeySet(key, []Key{k384}, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -285,6 +288,12 @@ func verifyCase(tb testing.TB) (ks *keySet, want expectations, now time.Time, hd
 	valid = `{"iss":"` + testIssuer + `","sub":"alice","aud":"` + testAudience + `","exp":1800000060,"iat":1800000000}`
 	return ks, want, now, hdr, valid
 }
+
+// kid384 and hdr384 are verifyCase's HS384 key and the header of its tokens.
+const (
+	kid384 = "k384"
+	hdr384 = `{"alg":"HS384","kid":"k384","typ":"at+jwt"}`
+)
 
 // verifyBytesCase is a key set and tokens for the byte checks: valid, expired,
 // and signed ones holding bytes we never write (a line break, which base64 skips,
@@ -296,6 +305,10 @@ func verifyBytesCase(tb testing.TB) (*keySet, expectations, time.Time, []string)
 	eh, eb := enc(hdr), enc(body)
 	seeds := []string{signed(eh, eb), signed(eh, enc(expired)), "", strings.Repeat("a", maxTokenLen+1),
 		signed(eh, eb) + strings.Repeat("A", maxTokenLen)}
+	for _, br := range []string{"\n", "\r"} { // in an HS384 signature, where only the length shows it
+		tok := rawToken("HS384", testSecret, hdr384, body)
+		seeds = append(seeds, tok[:len(tok)-3]+br+tok[len(tok)-3:])
+	}
 	for _, bad := range []string{"\n", "\r", "\r\n", " ", "\"", "\xff", "="} {
 		mid := len(eb) / 2
 		seeds = append(seeds,
@@ -305,6 +318,15 @@ func verifyBytesCase(tb testing.TB) (*keySet, expectations, time.Time, []string)
 			signed(eh, eb)[:len(eh)+len(eb)+5]+bad+signed(eh, eb)[len(eh)+len(eb)+5:], // in the signature
 			signed(eh, eb)+bad,
 			bad+signed(eh, eb))
+	}
+	// A line break in bodies of every length mod 3, so that verification's
+	// decoded-length check meets every len%4 of a segment with one skipped byte,
+	// 1 (4q characters and the break) included.
+	for pad := range 3 {
+		padded := enc(body[:len(body)-1] + strings.Repeat(" ", pad) + "}")
+		for _, br := range []string{"\n", "\r", "\r\n"} {
+			seeds = append(seeds, signed(eh, padded[:1]+br+padded[1:]))
+		}
 	}
 	return ks, want, now, seeds
 }
@@ -336,5 +358,58 @@ func TestVerifyTokenBytes(t *testing.T) {
 	}
 	if reasons[ReasonNone] != 1 || reasons[ReasonExpired] != 1 || reasons[ReasonMalformed] != len(seeds)-2 {
 		t.Errorf("the seeds do not cover what they should: %v", reasons)
+	}
+}
+
+// TestSignatureLineBreak: a valid token with a line break in its signature
+// segment is refused, for every algorithm. encoding/base64 skips the break even
+// when strict, and for signatures of 48 or 384 bytes (HS384, RS256 with a
+// 3072-bit key) the segment one character longer decodes to the same length, so
+// only the segment's exact length keeps the break out.
+func TestSignatureLineBreak(t *testing.T) {
+	rsa3072, err := rsa.GenerateKey(rand.Reader, 3072)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(rsa3072)
+	rsaKey, err := ParsePEMKey("rsa3072", "RS256", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []Key{rsaKey}
+	for _, alg := range []string{"HS256", "HS384", "HS512"} {
+		k, err := HMACKey("k-"+alg, alg, testSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	want := expectations{iss: testIssuer, aud: testAudience, leeway: 10 * time.Second}
+	for _, k := range keys {
+		ks, err := newKeySet(k, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := mint(ks.access, testIssuer, testAudience, "alice", "", nil, now, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v verified
+		if r := verifyTokenInto(&v, tok, ks.accessVerify, want, now); r != ReasonNone {
+			t.Fatalf("%s: the valid token: %s", k.alg, r)
+		}
+		sig := strings.LastIndexByte(tok, '.') + 1
+		for _, br := range []string{"\n", "\r"} {
+			for _, at := range []int{sig, sig + 5, len(tok)} {
+				bad := tok[:at] + br + tok[at:]
+				if r := verifyTokenInto(&v, bad, ks.accessVerify, want, now); r == ReasonNone || r == ReasonExpired {
+					t.Errorf("%s (%d bytes): a %q at %d verified", k.alg, k.sigLen(), br, at)
+				}
+				if r := verifyTokenBytes(&v, bad, ks.accessVerify, want, now); r != ReasonMalformed {
+					t.Errorf("%s: a %q at %d: %s, want malformed", k.alg, br, at, r)
+				}
+			}
+		}
 	}
 }
