@@ -31,7 +31,8 @@ import (
 // hmac-floor (issue 16) is the floor under the cold path: one HMAC-SHA256 over the
 // signing input (header.payload) of the access cookie the other cases send, with
 // one hash state reused through Reset; no HTTP, no decoding. with-user,
-// b64-payload and claims are the cold path's other parts that cannot be skipped.
+// b64-payload and claims are the cold path's other parts that cannot be skipped,
+// verify all of its token work; mint and log-refresh are parts of refresh.
 func BenchmarkGuard(b *testing.B) {
 	now := time.Unix(1_800_000_000, 0)
 	clock := func() time.Time { return now }
@@ -191,6 +192,25 @@ func BenchmarkGuard(b *testing.B) {
 	}
 	run("required-hs256-revocable", revocable.Wrap(required, handler), rlogin.Result().Cookies()[0])
 	run("refresh", warm.Wrap(required, handler), &http.Cookie{Name: "__Host-access", Value: expired}, refresh)
+	// Two more parts, of refresh (issue 16): mint the new access token, and log
+	// the refresh event through the configured logger (a TextHandler to
+	// io.Discard here, formatted all the same).
+	b.Run("mint", func(b *testing.B) {
+		ks := warm.keys.Load()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := mint(ks.access, testIssuer, testAudience, "alice", "", nil, now, 15*time.Minute); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("log-refresh", func(b *testing.B) {
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			warm.emit(ctx, Event{Kind: EventRefresh, Reason: ReasonStateless, Subject: "alice"})
+		}
+	})
 	run("golang-jwt-baseline", baseline, access)
 
 	trusted, err := New(Config[*testUser]{Issuer: testIssuer, Audience: testAudience, SigningKey: key, Lookup: lookup,
