@@ -140,40 +140,6 @@ func (g *schemaGraph) chainIn(section, ref string) []string {
 	}
 }
 
-// pathAlias reports a path item that aliases another path ($ref:
-// '#/paths/...') in a chain that comes back to itself: kin-openapi leaves it
-// empty, so its operations would vanish without a word.
-func (g *schemaGraph) pathAlias(key string, item *openapi3.PathItem) {
-	if item == nil || item.Ref == "" || len(item.Operations()) > 0 {
-		return
-	}
-	chain := []string{key}
-	seen := map[string]bool{key: true}
-	for ref := item.Ref; ; {
-		p, ok := strings.CutPrefix(ref, "#/paths/")
-		if !ok {
-			return
-		}
-		p = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
-		chain = append(chain, p)
-		if seen[p] {
-			break
-		}
-		seen[p] = true
-		next := g.doc.T.Paths.Value(p)
-		if next == nil {
-			return
-		}
-		ref = next.Ref
-	}
-	// The item's origin may be its target's: place the finding at the key.
-	at := Position{File: g.doc.File, Line: 1, Col: 1}
-	if line, col, ok := load.NewIndex(g.doc.Source).Find("paths", key); ok {
-		at.Line, at.Col = line, col
-	}
-	g.diags = append(g.diags, Diagnostic{File: at.File, Line: at.Line, Col: at.Col, Severity: Error, Code: CodeRefCycle, Message: fmt.Sprintf("path %q: $ref %q never reaches a path item: %s", key, item.Ref, strings.Join(chain, " → "))})
-}
-
 // unresolved records a parameter, header, request body, response or
 // callback $ref that kin-openapi left without a value: the loader fails on a
 // $ref it cannot find, so this is a chain of component aliases that comes
@@ -385,7 +351,6 @@ func (g *schemaGraph) walkDoc(t *openapi3.T) {
 	if t.Paths != nil {
 		m := t.Paths.Map()
 		for _, k := range sortedKeys(m) {
-			g.pathAlias(k, m[k])
 			g.pathItem(m[k])
 		}
 	}

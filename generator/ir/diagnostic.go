@@ -92,6 +92,11 @@ const (
 	// kin-openapi leaves such a reference without a value, on which
 	// oapi-codegen dereferences nil.
 	CodeRefCycle = "ref-cycle"
+	// CodePathRefChain is a path item that reaches its operations only through
+	// a $ref to another $ref: kin-openapi follows one hop of a path item's $ref
+	// (in some key orders more), so its operations would be missing from the
+	// table.
+	CodePathRefChain = "path-ref-chain"
 	// CodeSchemaCycle is a schema that is its own allOf member, directly or
 	// through others: allOf merges members into one Go struct, so the merge
 	// (specgate's and oapi-codegen's) would never end.

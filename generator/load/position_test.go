@@ -290,3 +290,25 @@ func oneLineJSON(tb testing.TB, paths int) []byte {
 	}
 	return js
 }
+
+// TestIndexRefAt reads a $ref at a path of keys, in YAML and in JSON, and
+// nothing where there is no mapping with one.
+func TestIndexRefAt(t *testing.T) {
+	for _, src := range []string{
+		"paths:\n  /a: {$ref: '#/components/pathItems/A'}\n  /b: {get: {}}\n  /c: [1]\n",
+		`{"paths": {"/a": {"$ref": "#/components/pathItems/A"}, "/b": {"get": {}}, "/c": [1]}}`,
+	} {
+		ix := NewIndex([]byte(src))
+		if ref, ok := ix.RefAt("paths", "/a"); !ok || ref != "#/components/pathItems/A" {
+			t.Errorf("%s: /a = %q, %v", src, ref, ok)
+		}
+		for _, keys := range [][]string{{"paths", "/b"}, {"paths", "/c"}, {"paths", "/nope"}, {"paths", "/a", "$ref"}, {}} {
+			if ref, ok := ix.RefAt(keys...); ok {
+				t.Errorf("%s: %q has $ref %q", src, keys, ref)
+			}
+		}
+	}
+	if _, ok := NewIndex([]byte("{")).RefAt("a"); ok {
+		t.Error("an index of a document that does not parse found a $ref")
+	}
+}

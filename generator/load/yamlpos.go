@@ -52,6 +52,50 @@ func (x *Index) Find(keys ...string) (line, col int, ok bool) {
 	return key.Line, key.Column, true
 }
 
+// RefAt returns the $ref written in the mapping at the end of keys, a path of
+// mapping keys from the document root, and whether there is one.
+func (x *Index) RefAt(keys ...string) (string, bool) {
+	n := x.root
+	for _, k := range keys {
+		n = mappingValue(n, k)
+	}
+	if r := mappingValue(n, "$ref"); r != nil && r.Kind == yaml.ScalarNode {
+		return r.Value, true
+	}
+	return "", false
+}
+
+// Keys returns the keys of the mapping at the end of keys, in document order;
+// nil when there is no mapping there.
+func (x *Index) Keys(keys ...string) []string {
+	n := x.root
+	for _, k := range keys {
+		n = mappingValue(n, k)
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make([]string, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, n.Content[i].Value)
+	}
+	return out
+}
+
+// mappingValue is the value of key in the mapping n, nil when n is not a
+// mapping or has no such key.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
 // yamlv4Error is the error go.yaml.in/yaml/v4 (the parser kin-openapi uses) finds
 // parsing data, nil when it parses.
 func yamlv4Error(data []byte) *yamlv4.LoadError {

@@ -103,6 +103,7 @@ func build(doc *load.Document, opts Options, changes compat.Changes, prepared bo
 		if item == nil {
 			continue
 		}
+		b.pathRefChain(path, item)
 		pathLevel := b.readLevel(item.Extensions, item.Origin, ir.FromPath, b.pos(item.Origin, "paths", path))
 		// One conversion per path, not per operation: it runs a regexp.
 		pattern := table.BaseURL + codegen.SwaggerUriToStdHttpUri(path)
