@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -109,19 +108,11 @@ func LoadData(ctx context.Context, path string, data []byte, opts Options) (*Doc
 // load is Load; markFlow=false turns markFlowDocument off, for the tests that
 // check it changes no position.
 func load(ctx context.Context, path string, opts Options, markFlow bool) (*Document, error) {
-	data, err := readFile(opts.FS, path)
+	data, err := readRoot(opts.FS, path)
 	if err != nil {
 		return nil, loadErr(path, 0, 0, ir.CodeLoadFailed, err)
 	}
 	return loadData(ctx, path, data, opts, markFlow)
-}
-
-// readFile reads name from fsys, or from the operating system when fsys is nil.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	if fsys == nil {
-		return os.ReadFile(name)
-	}
-	return fs.ReadFile(fsys, filepath.ToSlash(name))
 }
 
 func loadData(ctx context.Context, path string, data []byte, opts Options, markFlow bool) (doc *Document, err error) {
@@ -196,18 +187,17 @@ func readURI(opts Options, read *[]SourceFile, shifts map[string]columnShift) op
 	if client == nil {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
-	remote := openapi3.ReadFromHTTP(client)
 	fetch := func(l *openapi3.Loader, u *url.URL) (name string, data []byte, err error) {
 		if u.Scheme == "" || u.Scheme == "file" {
 			if opts.FS != nil {
-				data, err = fs.ReadFile(opts.FS, u.Path)
+				data, err = readRefFile(opts.FS, u.Path)
 				return filepath.FromSlash(u.Path), data, err
 			}
-			data, err = openapi3.ReadFromFile(l, u)
+			data, err = readRefFile(nil, filepath.Clean(filepath.FromSlash(u.Path)))
 			return filepath.FromSlash(u.Path), data, err
 		}
 		if (u.Scheme == "http" || u.Scheme == "https") && opts.AllowRemoteRefs {
-			data, err = remote(l, u)
+			data, err = readRemote(client, u)
 			return u.Redacted(), data, err
 		}
 		return "", nil, fmt.Errorf("%w: %s", ErrRemoteRef, u.Redacted())
