@@ -424,3 +424,18 @@ func (e *env) claimsJSON(sub string, expIn time.Duration, extra string) string {
 func (e *env) tok(payload string) string { return rawToken("HS256", e.secret, e.hdr(), payload) }
 
 func (e *env) valid(sub string) string { return e.tok(e.claimsJSON(sub, 5*time.Minute, "")) }
+
+// keySetToken is the key set of signing key k and an access token it minted
+// for alice at now, valid a minute.
+func keySetToken(tb testing.TB, k Key, now time.Time) (*keySet, string) {
+	tb.Helper()
+	ks, err := newKeySet(k, nil, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tok, _, err := mint(ks.access, testIssuer, testAudience, "alice", "", nil, now, time.Minute)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ks, tok
+}

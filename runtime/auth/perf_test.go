@@ -187,14 +187,7 @@ func FuzzScannerStr(f *testing.F) {
 func TestColdPathAllocations(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	k, _ := HMACKey("k1", "HS256", testSecret)
-	ks, err := newKeySet(k, nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, _, err := mint(ks.access, testIssuer, testAudience, "alice", "", nil, now, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ks, tok := keySetToken(t, k, now)
 	want := expectations{iss: testIssuer, aud: testAudience}
 	// Under -race sync.Pool drops some of its objects, and each miss costs a new MAC
 	// state (an hmac.New) or mint buffer: a looser bound there, still far below

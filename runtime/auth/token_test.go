@@ -387,14 +387,7 @@ func TestSignatureLineBreak(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	want := expectations{iss: testIssuer, aud: testAudience, leeway: 10 * time.Second}
 	for _, k := range keys {
-		ks, err := newKeySet(k, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, _, err := mint(ks.access, testIssuer, testAudience, "alice", "", nil, now, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ks, tok := keySetToken(t, k, now)
 		var v verified
 		if r := verifyTokenInto(&v, tok, ks.accessVerify, want, now); r != ReasonNone {
 			t.Fatalf("%s: the valid token: %s", k.alg, r)
