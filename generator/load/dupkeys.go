@@ -137,7 +137,27 @@ func flowText(b *strings.Builder, n *yamlv4.Node, depth int) {
 	}
 }
 
-var pointerEscape = strings.NewReplacer("~", "~0", "/", "~1")
+var (
+	pointerEscape   = strings.NewReplacer("~", "~0", "/", "~1")
+	pointerUnescape = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
+// EscapePointer escapes key for a JSON pointer (RFC 6901).
+func EscapePointer(key string) string { return pointerEscape.Replace(key) }
+
+// PointerKeys splits the fragment of a $ref ("#/a/b~1c") into its unescaped
+// keys; false when it is not a JSON pointer from the root.
+func PointerKeys(fragment string) ([]string, bool) {
+	p, ok := strings.CutPrefix(fragment, "#/")
+	if !ok {
+		return nil, false
+	}
+	keys := strings.Split(p, "/")
+	for i, k := range keys {
+		keys[i] = pointerUnescape.Replace(k)
+	}
+	return keys, true
+}
 
 // pointer formats tokens as a JSON pointer into the file: #/paths/~1pets/get.
 func pointer(tokens []string) string {
@@ -148,7 +168,7 @@ func pointer(tokens []string) string {
 	b.WriteString("#")
 	for _, t := range tokens {
 		b.WriteString("/")
-		b.WriteString(pointerEscape.Replace(t))
+		b.WriteString(EscapePointer(t))
 	}
 	return b.String()
 }

@@ -368,10 +368,7 @@ func classifyLoadError(path string, data []byte, err error, refDocs []SourceFile
 	}
 	// kin-openapi names a value it cannot decode by its JSON pointer.
 	if m := badDataPointer.FindStringSubmatch(msg); m != nil {
-		var keys []string
-		for _, k := range strings.Split(m[1], "/")[1:] {
-			keys = append(keys, strings.NewReplacer("~1", "/", "~0", "~").Replace(k))
-		}
+		keys, _ := PointerKeys("#" + m[1])
 		if line, col, ok := NewIndex(data).Find(keys...); ok {
 			return loadErr(path, line, col, ir.CodeLoadFailed, err)
 		}

@@ -28,24 +28,10 @@ func NewIndex(src []byte) *Index {
 // Find returns the position of the key at the end of keys, a path of mapping keys
 // from the document root.
 func (x *Index) Find(keys ...string) (line, col int, ok bool) {
-	n := x.root
-	var key *yaml.Node
-	for _, k := range keys {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return 0, 0, false
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				key, next = n.Content[i], n.Content[i+1]
-				break
-			}
-		}
-		if next == nil {
-			return 0, 0, false
-		}
-		n = next
+	if len(keys) == 0 {
+		return 0, 0, false
 	}
+	key, _ := mappingEntry(x.node(keys[:len(keys)-1]), keys[len(keys)-1])
 	if key == nil {
 		return 0, 0, false
 	}
@@ -55,11 +41,7 @@ func (x *Index) Find(keys ...string) (line, col int, ok bool) {
 // RefAt returns the $ref written in the mapping at the end of keys, a path of
 // mapping keys from the document root, and whether there is one.
 func (x *Index) RefAt(keys ...string) (string, bool) {
-	n := x.root
-	for _, k := range keys {
-		n = mappingValue(n, k)
-	}
-	if r := mappingValue(n, "$ref"); r != nil && r.Kind == yaml.ScalarNode {
+	if _, r := mappingEntry(x.node(keys), "$ref"); r != nil && r.Kind == yaml.ScalarNode {
 		return r.Value, true
 	}
 	return "", false
@@ -68,10 +50,7 @@ func (x *Index) RefAt(keys ...string) (string, bool) {
 // Keys returns the keys of the mapping at the end of keys, in document order;
 // nil when there is no mapping there.
 func (x *Index) Keys(keys ...string) []string {
-	n := x.root
-	for _, k := range keys {
-		n = mappingValue(n, k)
-	}
+	n := x.node(keys)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -82,18 +61,27 @@ func (x *Index) Keys(keys ...string) []string {
 	return out
 }
 
-// mappingValue is the value of key in the mapping n, nil when n is not a
-// mapping or has no such key.
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
+// node is the value at the end of keys, nil when the path does not exist.
+func (x *Index) node(keys []string) *yaml.Node {
+	n := x.root
+	for _, k := range keys {
+		_, n = mappingEntry(n, k)
+	}
+	return n
+}
+
+// mappingEntry is the key node and value of key in the mapping n; nils when n
+// is not a mapping or has no such key.
+func mappingEntry(n *yaml.Node, key string) (k, v *yaml.Node) {
 	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return n.Content[i+1]
+			return n.Content[i], n.Content[i+1]
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // yamlv4Error is the error go.yaml.in/yaml/v4 (the parser kin-openapi uses) finds

@@ -131,8 +131,9 @@ type builder struct {
 	seenOps map[*openapi3.Operation]bool
 	// unwritten are operations whose operationId compat set (see build).
 	unwritten map[*openapi3.Operation]bool
-	ops       []*openapi3.Operation // per route, its operation (Build reads, never keeps, the document)
-	nodes     *load.Index           // lazily built when origins are missing
+	ops       []*openapi3.Operation  // per route, its operation (Build reads, never keeps, the document)
+	nodes     *load.Index            // lazily built when origins are missing
+	files     map[string]*load.Index // the document and the files it $refs, by name (pathRefChain)
 	sec       securityState
 }
 
